@@ -1,0 +1,62 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Forbidden, NotFound, Unauthorized } from "./error";
+
+export type Role = "provider_admin" | "agent" | "client_admin";
+export const Roles = ["provider_admin", "agent", "client_admin"] as const satisfies readonly Role[];
+
+/**
+ * Who is acting, resolved once at the edge (verified token claims, API key, or the inbound
+ * recipient address) and never from request bodies. Core operations derive every key from it.
+ */
+export type Actor =
+  | {
+      type: "user" | "api_key";
+      providerId: string;
+      /** user id, or API key id */
+      id: string;
+      role: Role;
+      /** Clients this actor may touch: "all" for provider admins and provider-wide keys. */
+      clientIds: "all" | string[];
+    }
+  | { type: "system"; providerId: string; id: string; role: "system"; clientIds: "all" }
+  | { type: "public" };
+
+export type TenantActor = Exclude<Actor, { type: "public" }>;
+
+const storage = new AsyncLocalStorage<Actor>();
+
+export function withActor<T>(actor: Actor, fn: () => T): T {
+  return storage.run(actor, fn);
+}
+
+export function useActor(): Actor {
+  return storage.getStore() ?? { type: "public" };
+}
+
+/** The tenant context; throws 401 where there is none, so no operation can run unscoped. */
+export function useTenant(): TenantActor {
+  const actor = useActor();
+  if (actor.type === "public") throw Unauthorized();
+  return actor;
+}
+
+export function useProviderId(): string {
+  return useTenant().providerId;
+}
+
+export function canAccessClient(actor: TenantActor, clientId: string): boolean {
+  return actor.clientIds === "all" || actor.clientIds.includes(clientId);
+}
+
+/** A client outside the actor's reach answers exactly like a missing one: 404, never 403. */
+export function assertClientAccess(clientId: string, what = "Client"): TenantActor {
+  const actor = useTenant();
+  if (!canAccessClient(actor, clientId)) throw NotFound(what);
+  return actor;
+}
+
+export function assertRole(...roles: (Role | "system")[]): TenantActor {
+  const actor = useTenant();
+  if (!roles.includes(actor.role)) throw Forbidden();
+  return actor;
+}

@@ -1,0 +1,23 @@
+import { Entity } from "electrodb";
+
+export const ApiKeyEntity = new Entity({
+  model: { service: "outdesk", entity: "apiKey", version: "1" },
+  attributes: {
+    providerId: { type: "string", required: true, readOnly: true },
+    keyId: { type: "string", required: true, readOnly: true },
+    name: { type: "string", required: true },
+    /** Unset: the key acts for the whole provider; set: only for this client. */
+    clientId: { type: "string", readOnly: true },
+    secretHash: { type: "string", required: true, readOnly: true },
+    last4: { type: "string", required: true, readOnly: true },
+    createdBy: { type: "string", required: true, readOnly: true },
+    createdAt: { type: "string", required: true, readOnly: true, default: () => new Date().toISOString() },
+    revokedAt: { type: "string" },
+  },
+  indexes: {
+    byId: {
+      pk: { field: "pk", composite: ["providerId"] },
+      sk: { field: "sk", composite: ["keyId"] },
+    },
+  },
+});

@@ -1,0 +1,53 @@
+import { jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
+import type { Actor, Role } from "../actor";
+import { Unauthorized } from "../error";
+import { signingKeys } from "./keys";
+
+export const ACCESS_TOKEN_SECONDS = 15 * 60;
+const ISSUER = "outdesk";
+const AUDIENCE = "outdesk-api";
+
+const Claims = z.object({
+  sub: z.string(),
+  pid: z.string(),
+  sid: z.string(),
+  role: z.enum(["provider_admin", "agent", "client_admin"]),
+  cids: z.array(z.string()),
+});
+
+/**
+ * Short-lived access tokens carry the actor's role and clients, so a request needs no read to
+ * authorize. Changes to a user's role or clients apply at the next refresh (≤ 15 minutes).
+ */
+export async function signAccessToken(input: {
+  providerId: string;
+  userId: string;
+  sessionId: string;
+  role: Role;
+  clientIds: string[];
+}): Promise<string> {
+  const { privateKey, kid } = await signingKeys();
+  return new SignJWT({ pid: input.providerId, sid: input.sessionId, role: input.role, cids: input.clientIds })
+    .setProtectedHeader({ alg: "EdDSA", kid })
+    .setSubject(input.userId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
+    .sign(privateKey);
+}
+
+export async function verifyAccessToken(token: string): Promise<Actor> {
+  const { publicKey } = await signingKeys();
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, publicKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["EdDSA"] }));
+  } catch {
+    throw Unauthorized("The access token is invalid or has expired");
+  }
+  const claims = Claims.safeParse(payload);
+  if (!claims.success) throw Unauthorized("The access token is invalid or has expired");
+  const { sub, pid, role, cids } = claims.data;
+  return { type: "user", providerId: pid, id: sub, role, clientIds: role === "provider_admin" ? "all" : cids };
+}

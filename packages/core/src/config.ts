@@ -1,0 +1,63 @@
+import { Resource } from "sst/resource";
+
+/**
+ * Runtime settings. On AWS they come from SST links (`Resource.*`); the local stack and the
+ * tests call `Config.configure` once at start. Nothing reads hand-set environment variables.
+ */
+export interface RuntimeConfig {
+  tableName: string;
+  /** DynamoDB Local's URL; unset on AWS. */
+  dynamoEndpoint?: string;
+  region: string;
+  /** Private Ed25519 JWK (JSON) that signs access tokens and derives the cursor key. */
+  signingKey: string;
+  /** Whether public self-service sign-up is open. */
+  signup: "open" | "closed";
+}
+
+interface LinkedResources {
+  Table?: { name: string };
+  JwtSigningKey?: { value: string };
+  Settings?: { signup: "open" | "closed"; region: string };
+}
+
+const overrides: Partial<RuntimeConfig> = {};
+const listeners: (() => void)[] = [];
+
+function linked(): LinkedResources {
+  const resource = Resource as unknown as LinkedResources;
+  const pick = <K extends keyof LinkedResources>(key: K) => (key in resource ? resource[key] : undefined);
+  return { Table: pick("Table"), JwtSigningKey: pick("JwtSigningKey"), Settings: pick("Settings") };
+}
+
+function fromLinks(): Partial<RuntimeConfig> {
+  const links = linked();
+  return {
+    tableName: links.Table?.name,
+    signingKey: links.JwtSigningKey?.value,
+    signup: links.Settings?.signup,
+    region: links.Settings?.region,
+  };
+}
+
+export namespace Config {
+  export function configure(values: Partial<RuntimeConfig>) {
+    Object.assign(overrides, values);
+    for (const listener of listeners) listener();
+  }
+
+  export function get<K extends keyof RuntimeConfig>(key: K): RuntimeConfig[K] {
+    const value = overrides[key] ?? fromLinks()[key] ?? defaults[key];
+    if (value === undefined && key !== "dynamoEndpoint") {
+      throw new Error(`Outdesk is not configured: ${key} is missing (link it in infra/ or call Config.configure)`);
+    }
+    return value as RuntimeConfig[K];
+  }
+
+  /** Runs when configuration changes, so long-lived clients can rebuild. */
+  export function onChange(listener: () => void) {
+    listeners.push(listener);
+  }
+}
+
+const defaults: Partial<RuntimeConfig> = { region: "us-east-1", signup: "open" };

@@ -1,0 +1,26 @@
+import { Entity } from "electrodb";
+import { timestamps, version } from "../common/attributes";
+
+export const ClientEntity = new Entity({
+  model: { service: "outdesk", entity: "client", version: "1" },
+  attributes: {
+    providerId: { type: "string", required: true, readOnly: true },
+    clientId: { type: "string", required: true, readOnly: true },
+    name: { type: "string", required: true },
+    slug: { type: "string", required: true },
+    /** Prefix of human ticket numbers and mail subject tokens: ACME → ACME-1042. */
+    ticketPrefix: { type: "string", required: true },
+    timeZone: { type: "string", required: true },
+    supportAddresses: { type: "list", items: { type: "string" }, required: true, default: () => [] },
+    status: { type: ["active", "archived"] as const, required: true, default: "active" },
+    archivedAt: { type: "string" },
+    ...timestamps,
+    ...version,
+  },
+  indexes: {
+    byId: {
+      pk: { field: "pk", composite: ["providerId"] },
+      sk: { field: "sk", composite: ["clientId"] },
+    },
+  },
+});

@@ -1,0 +1,215 @@
+import { z } from "zod";
+import { assertClientAccess, assertRole, canAccessClient, useTenant } from "../actor";
+import { paginate, Cursor } from "../common/cursor";
+import { ensureCommitted, isConditionFailure, step } from "../common/transaction";
+import { Outdesk } from "../dynamo";
+import { Conflict, NotFound, type OutdeskError } from "../error";
+import { fn } from "../fn";
+import { createId } from "../id";
+import type { ClientEntity } from "./client.entity";
+import { Email, Name, PageQuery, Slug, TicketPrefix, TimeZone, Version } from "./schema";
+import type { EntityItem } from "electrodb";
+
+type ClientItem = EntityItem<typeof ClientEntity>;
+
+const SupportAddresses = z
+  .array(Email)
+  .max(20)
+  .refine((list) => new Set(list).size === list.length, "addresses must be distinct");
+
+export namespace Client {
+  export const Info = z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      slug: z.string(),
+      ticketPrefix: z.string(),
+      timeZone: z.string(),
+      supportAddresses: z.array(z.string()),
+      status: z.enum(["active", "archived"]),
+      archivedAt: z.string().nullable(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      version: z.number(),
+    })
+    .meta({ id: "Client" });
+  export type Info = z.infer<typeof Info>;
+
+  export const CreateInput = z
+    .strictObject({
+      name: Name,
+      slug: Slug,
+      ticketPrefix: TicketPrefix.optional().describe("defaults to the slug, upper-cased, without dashes"),
+      timeZone: TimeZone,
+      supportAddresses: SupportAddresses.default([]),
+    })
+    .meta({ id: "ClientCreate" });
+
+  export const UpdateInput = z
+    .strictObject({
+      name: Name.optional(),
+      slug: Slug.optional(),
+      ticketPrefix: TicketPrefix.optional(),
+      timeZone: TimeZone.optional(),
+      supportAddresses: SupportAddresses.optional(),
+      version: Version.optional().describe("the version you read; the update fails with 409 if it changed"),
+    })
+    .meta({ id: "ClientUpdate" });
+
+  export const ListInput = PageQuery.extend({ status: z.enum(["active", "archived"]).optional() });
+
+  export function toInfo(item: ClientItem): Info {
+    return {
+      id: item.clientId,
+      name: item.name,
+      slug: item.slug,
+      ticketPrefix: item.ticketPrefix,
+      timeZone: item.timeZone,
+      supportAddresses: item.supportAddresses ?? [],
+      status: item.status,
+      archivedAt: item.archivedAt ?? null,
+      createdAt: item.createdAt,
+      updatedAt: item.updatedAt,
+      version: item.version,
+    };
+  }
+
+  const slugTaken = (slug: string) =>
+    Conflict(`The slug "${slug}" is already used by another client`, { issues: [{ path: ["slug"], message: "taken" }] });
+  const prefixTaken = (prefix: string) =>
+    Conflict(`The ticket prefix "${prefix}" is already used by another client`, {
+      issues: [{ path: ["ticketPrefix"], message: "taken" }],
+    });
+  const addressTaken = (address: string) =>
+    Conflict(`The support address ${address} already belongs to a client`, {
+      issues: [{ path: ["supportAddresses"], message: `${address} is taken` }],
+    });
+  const stale = (version: number) =>
+    Conflict("The client changed since you read it", { currentVersion: version });
+
+  export const create = fn(CreateInput, async (input) => {
+    const { providerId } = assertRole("provider_admin", "system");
+    const clientId = createId("client");
+    const ticketPrefix = input.ticketPrefix ?? defaultPrefix(input.slug);
+    const result = await Outdesk.transaction
+      .write(({ client, unique, inboundAddress }) => [
+        client.create({ providerId, clientId, ...input, ticketPrefix }).commit(),
+        unique.create({ providerId, kind: "client_slug", value: input.slug, ownerId: clientId }).commit(),
+        unique.create({ providerId, kind: "ticket_prefix", value: ticketPrefix, ownerId: clientId }).commit(),
+        ...input.supportAddresses.map((address) => inboundAddress.create({ address, providerId, clientId }).commit()),
+      ])
+      .go();
+    ensureCommitted(result, [
+      undefined,
+      slugTaken(input.slug),
+      prefixTaken(ticketPrefix),
+      ...input.supportAddresses.map(addressTaken),
+    ]);
+    return get(clientId);
+  });
+
+  /** One GetItem; a client outside the actor's reach is a 404 without a read. */
+  export async function get(clientId: string): Promise<Info> {
+    const { providerId } = assertClientAccess(clientId);
+    const { data } = await Outdesk.entities.client.get({ providerId, clientId }).go({ consistent: true });
+    if (!data) throw NotFound("Client");
+    return toInfo(data);
+  }
+
+  export const list = fn(ListInput, async ({ cursor, limit, status }) => {
+    const actor = useTenant();
+    const { providerId } = actor;
+    return paginate(
+      (position) =>
+        Outdesk.entities.client.query
+          .byId({ providerId })
+          .where((attr, op) => (status ? op.eq(attr.status, status) : ""))
+          .go({ cursor: position, limit }),
+      {
+        cursor,
+        binding: Cursor.binding(providerId, "client.list", { status }),
+        map: toInfo,
+      },
+    ).then((page) => ({ ...page, items: page.items.filter((client) => canAccessClient(actor, client.id)) }));
+  });
+
+  export const update = fn(UpdateInput.extend({ clientId: z.string() }), async ({ clientId, version, ...changes }) => {
+    const { providerId } = assertRole("provider_admin", "system");
+    const current = await get(clientId);
+    const expected = version ?? current.version;
+    if (expected !== current.version) throw stale(current.version);
+    const addresses = changes.supportAddresses ?? current.supportAddresses;
+    const added = addresses.filter((a) => !current.supportAddresses.includes(a));
+    const removed = current.supportAddresses.filter((a) => !addresses.includes(a));
+
+    let explain: (OutdeskError | undefined)[] = [];
+    const result = await Outdesk.transaction
+      .write(({ client, unique, inboundAddress }) => {
+        const steps = [
+          step(
+            client
+              .patch({ providerId, clientId })
+              .set({ ...changes, supportAddresses: addresses, version: current.version + 1 })
+              .where((attr, op) => op.eq(attr.version, current.version))
+              .commit(),
+            stale(current.version),
+          ),
+        ];
+        if (changes.slug !== undefined && changes.slug !== current.slug) {
+          steps.push(step(unique.delete({ providerId, kind: "client_slug", value: current.slug }).commit()));
+          steps.push(
+            step(
+              unique.create({ providerId, kind: "client_slug", value: changes.slug, ownerId: clientId }).commit(),
+              slugTaken(changes.slug),
+            ),
+          );
+        }
+        if (changes.ticketPrefix !== undefined && changes.ticketPrefix !== current.ticketPrefix) {
+          const value = changes.ticketPrefix;
+          steps.push(step(unique.delete({ providerId, kind: "ticket_prefix", value: current.ticketPrefix }).commit()));
+          steps.push(
+            step(unique.create({ providerId, kind: "ticket_prefix", value, ownerId: clientId }).commit(), prefixTaken(value)),
+          );
+        }
+        for (const address of removed) steps.push(step(inboundAddress.delete({ address }).commit()));
+        for (const address of added) {
+          steps.push(step(inboundAddress.create({ address, providerId, clientId }).commit(), addressTaken(address)));
+        }
+        explain = steps.map((s) => s.conflict);
+        return steps.map((s) => s.commit);
+      })
+      .go();
+    ensureCommitted(result, explain);
+    return get(clientId);
+  });
+
+  const setStatus = (status: "active" | "archived") =>
+    fn(z.strictObject({ clientId: z.string(), version: Version.optional() }), async ({ clientId, version }) => {
+      const { providerId } = assertRole("provider_admin", "system");
+      const current = await get(clientId);
+      if (version !== undefined && version !== current.version) throw stale(current.version);
+      if (current.status === status) return current;
+      const patch = Outdesk.entities.client
+        .patch({ providerId, clientId })
+        .set({ status, version: current.version + 1 })
+        .where((attr, op) => op.eq(attr.version, current.version));
+      await (status === "archived"
+        ? patch.set({ archivedAt: new Date().toISOString() })
+        : patch.remove(["archivedAt"])
+      )
+        .go()
+        .catch((error) => {
+          throw isConditionFailure(error) ? stale(current.version) : error;
+        });
+      return get(clientId);
+    });
+
+  /** Archived clients keep their data and addresses but leave every working view. */
+  export const archive = setStatus("archived");
+  export const restore = setStatus("active");
+
+  export function defaultPrefix(slug: string): string {
+    const letters = slug.replace(/[^a-z0-9]/g, "").toUpperCase().slice(0, 10);
+    return /^[A-Z]/.test(letters) && letters.length >= 2 ? letters : `C${letters}`.slice(0, 10).padEnd(2, "X");
+  }
+}

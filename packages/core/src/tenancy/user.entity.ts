@@ -1,0 +1,36 @@
+import { Entity } from "electrodb";
+import { timestamps, version } from "../common/attributes";
+
+export const UserEntity = new Entity({
+  model: { service: "outdesk", entity: "user", version: "1" },
+  attributes: {
+    providerId: { type: "string", required: true, readOnly: true },
+    userId: { type: "string", required: true, readOnly: true },
+    /** Lower-cased; unique within the provider through a UniqueEntity guard. */
+    email: { type: "string", required: true },
+    name: { type: "string", required: true },
+    role: { type: ["provider_admin", "agent", "client_admin"] as const, required: true },
+    /** Agents: the clients they serve. Client admins: exactly their one client. */
+    clientIds: { type: "list", items: { type: "string" }, required: true, default: () => [] },
+    status: { type: ["invited", "active", "disabled"] as const, required: true },
+    passwordHash: { type: "string" },
+    inviteHash: { type: "string" },
+    inviteExpiresAt: { type: "string" },
+    failedLogins: { type: "number", required: true, default: 0 },
+    lockedUntil: { type: "string" },
+    lastLoginAt: { type: "string" },
+    ...timestamps,
+    ...version,
+  },
+  indexes: {
+    byId: {
+      pk: { field: "pk", composite: ["providerId"] },
+      sk: { field: "sk", composite: ["userId"] },
+    },
+    byEmail: {
+      index: "gsi1",
+      pk: { field: "gsi1pk", composite: ["providerId"] },
+      sk: { field: "gsi1sk", composite: ["email"] },
+    },
+  },
+});

@@ -1,0 +1,263 @@
+import type { EntityItem } from "electrodb";
+import { z } from "zod";
+import { type Role, Roles, type TenantActor, useTenant } from "../actor";
+import { hashPassword, randomSecret, safeEqual, sha256 } from "../auth/crypto";
+import { Cursor, paginate } from "../common/cursor";
+import { ensureCommitted, isConditionFailure } from "../common/transaction";
+import { Outdesk } from "../dynamo";
+import { Conflict, Forbidden, InvalidField, NotFound, OutdeskError } from "../error";
+import { fn } from "../fn";
+import { createId } from "../id";
+import { Email, Name, PageQuery, Password, Version } from "./schema";
+import type { UserEntity } from "./user.entity";
+
+type UserItem = EntityItem<typeof UserEntity>;
+
+const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export namespace User {
+  export const Info = z
+    .object({
+      id: z.string(),
+      email: z.string(),
+      name: z.string(),
+      role: z.enum(Roles),
+      clientIds: z.array(z.string()),
+      status: z.enum(["invited", "active", "disabled"]),
+      lastLoginAt: z.string().nullable(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      version: z.number(),
+    })
+    .meta({ id: "User" });
+  export type Info = z.infer<typeof Info>;
+
+  const Assignment = {
+    role: z.enum(Roles),
+    clientIds: z.array(z.string().max(64)).max(200).default([]),
+  };
+
+  export const InviteInput = z.strictObject({ email: Email, name: Name, ...Assignment }).meta({ id: "UserInvite" });
+
+  export const UpdateInput = z
+    .strictObject({
+      name: Name.optional(),
+      role: Assignment.role.optional(),
+      clientIds: z.array(z.string().max(64)).max(200).optional(),
+      status: z.enum(["active", "disabled"]).optional(),
+      version: Version.optional(),
+    })
+    .meta({ id: "UserUpdate" });
+
+  export const ListInput = PageQuery.extend({ role: z.enum(Roles).optional() });
+
+  export function toInfo(item: UserItem): Info {
+    return {
+      id: item.userId,
+      email: item.email,
+      name: item.name,
+      role: item.role,
+      clientIds: item.clientIds ?? [],
+      status: item.status,
+      lastLoginAt: item.lastLoginAt ?? null,
+      createdAt: item.createdAt,
+      updatedAt: item.updatedAt,
+      version: item.version,
+    };
+  }
+
+  /** Who may see whom: staff see staff and the client admins of clients they serve. */
+  function canSee(actor: TenantActor, user: Pick<Info, "role" | "clientIds">): boolean {
+    if (actor.clientIds === "all") return true;
+    const serves = (clientId: string) => (actor.clientIds as string[]).includes(clientId);
+    if (actor.role === "agent") return user.role !== "client_admin" || user.clientIds.some(serves);
+    return user.role === "client_admin" && user.clientIds.some(serves);
+  }
+
+  /** Provider admins manage everyone; client admins manage the client admins of their client. */
+  function assertCanManage(actor: TenantActor, target: { role: Role; clientIds: string[] }) {
+    if (actor.role === "provider_admin" || actor.role === "system") return;
+    if (actor.role === "client_admin" && target.role === "client_admin" && canSee(actor, target)) return;
+    throw Forbidden("You cannot manage this user");
+  }
+
+  /** Checks the assignment fits the role and every client exists, with one BatchGetItem. */
+  async function checkAssignment(providerId: string, role: Role, clientIds: string[]) {
+    const unique = [...new Set(clientIds)];
+    if (role === "provider_admin" && unique.length > 0) {
+      throw InvalidField(["clientIds"], "provider admins serve every client; leave clientIds empty");
+    }
+    if (role === "client_admin" && unique.length !== 1) {
+      throw InvalidField(["clientIds"], "a client admin belongs to exactly one client");
+    }
+    if (unique.length === 0) return unique;
+    const { data } = await Outdesk.entities.client.get(unique.map((clientId) => ({ providerId, clientId }))).go();
+    const found = new Set(data.filter((c) => c.status === "active").map((c) => c.clientId));
+    const missing = unique.filter((id) => !found.has(id));
+    if (missing.length > 0) throw InvalidField(["clientIds"], `unknown or archived client: ${missing.join(", ")}`);
+    return unique;
+  }
+
+  const emailTaken = (email: string) =>
+    Conflict(`A user with the email ${email} already exists`, { issues: [{ path: ["email"], message: "taken" }] });
+
+  /** Creates a user; with a password it is active at once (sign-up, seeding), else invited. */
+  export async function insert(
+    providerId: string,
+    input: { email: string; name: string; role: Role; clientIds: string[]; password?: string },
+  ) {
+    const userId = createId("user");
+    const inviteToken = input.password ? undefined : `odi_${providerId}.${userId}.${randomSecret()}`;
+    const inviteExpiresAt = new Date(Date.now() + INVITE_TTL_MS).toISOString();
+    const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+    const result = await Outdesk.transaction
+      .write(({ user, unique }) => [
+        user
+          .create({
+            providerId,
+            userId,
+            email: input.email,
+            name: input.name,
+            role: input.role,
+            clientIds: input.clientIds,
+            ...(passwordHash
+              ? { status: "active", passwordHash }
+              : { status: "invited", inviteHash: sha256(inviteToken!), inviteExpiresAt }),
+          })
+          .commit(),
+        unique.create({ providerId, kind: "user_email", value: input.email, ownerId: userId }).commit(),
+      ])
+      .go();
+    ensureCommitted(result, [undefined, emailTaken(input.email)]);
+    return { userId, inviteToken, inviteExpiresAt: inviteToken ? inviteExpiresAt : undefined };
+  }
+
+  export const invite = fn(InviteInput, async (input) => {
+    const actor = useTenant();
+    assertCanManage(actor, input);
+    const clientIds = await checkAssignment(actor.providerId, input.role, input.clientIds);
+    const created = await insert(actor.providerId, { ...input, clientIds });
+    return {
+      user: await get(created.userId),
+      inviteToken: created.inviteToken!,
+      inviteExpiresAt: created.inviteExpiresAt!,
+    };
+  });
+
+  async function read(providerId: string, userId: string) {
+    const { data } = await Outdesk.entities.user.get({ providerId, userId }).go({ consistent: true });
+    return data;
+  }
+
+  export async function get(userId: string): Promise<Info> {
+    const actor = useTenant();
+    const item = await read(actor.providerId, userId);
+    if (!item || !canSee(actor, toInfo(item))) throw NotFound("User");
+    return toInfo(item);
+  }
+
+  export const list = fn(ListInput, async ({ cursor, limit, role }) => {
+    const actor = useTenant();
+    const { providerId } = actor;
+    const page = await paginate(
+      (position) =>
+        Outdesk.entities.user.query
+          .byEmail({ providerId })
+          .where((attr, op) => (role ? op.eq(attr.role, role) : ""))
+          .go({ cursor: position, limit }),
+      { cursor, binding: Cursor.binding(providerId, "user.list", { role }), map: toInfo },
+    );
+    return { ...page, items: page.items.filter((user) => canSee(actor, user)) };
+  });
+
+  export const update = fn(UpdateInput.extend({ userId: z.string() }), async ({ userId, version, ...changes }) => {
+    const actor = useTenant();
+    const current = await get(userId);
+    assertCanManage(actor, current);
+    const expected = version ?? current.version;
+    const stale = Conflict("The user changed since you read it", { currentVersion: current.version });
+    if (expected !== current.version) throw stale;
+    const role = changes.role ?? current.role;
+    const roleOrClientsChange = changes.role !== undefined || changes.clientIds !== undefined;
+    if (roleOrClientsChange) assertCanManage(actor, { role, clientIds: changes.clientIds ?? current.clientIds });
+    if (actor.type === "user" && actor.id === userId && (changes.role || changes.status === "disabled")) {
+      throw Conflict("You cannot change your own role or disable yourself");
+    }
+    const clientIds = roleOrClientsChange
+      ? await checkAssignment(actor.providerId, role, changes.clientIds ?? (changes.role ? [] : current.clientIds))
+      : undefined;
+    if (changes.status === "active" && current.status === "invited") {
+      throw InvalidField(["status"], "an invited user becomes active by accepting the invitation");
+    }
+    await Outdesk.entities.user
+      .patch({ providerId: actor.providerId, userId })
+      .set({
+        ...(changes.name ? { name: changes.name } : {}),
+        ...(changes.role ? { role: changes.role } : {}),
+        ...(clientIds ? { clientIds } : {}),
+        ...(changes.status && current.status !== "invited" ? { status: changes.status } : {}),
+        version: current.version + 1,
+      })
+      .where((attr, op) => op.eq(attr.version, current.version))
+      .go()
+      .catch((error) => {
+        throw isConditionFailure(error) ? stale : error;
+      });
+    return get(userId);
+  });
+
+  /** Accepting an invitation sets the password and activates the user. Public: the token is the proof. */
+  export const acceptInvite = fn(
+    z.strictObject({ token: z.string().max(512), password: Password, name: Name.optional() }),
+    async ({ token, password, name }) => {
+      const invalid = new OutdeskError("unauthorized", "The invitation is invalid or has expired");
+      const match = /^odi_([a-z0-9_]+)\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)$/.exec(token);
+      if (!match) throw invalid;
+      const [, providerId, userId, _secret] = match as unknown as [string, string, string, string];
+      const item = await read(providerId, userId);
+      if (
+        !item ||
+        item.status !== "invited" ||
+        !item.inviteHash ||
+        !safeEqual(item.inviteHash, sha256(token)) ||
+        !item.inviteExpiresAt ||
+        item.inviteExpiresAt < new Date().toISOString()
+      ) {
+        throw invalid;
+      }
+      await Outdesk.entities.user
+        .patch({ providerId, userId })
+        .set({
+          status: "active",
+          passwordHash: await hashPassword(password),
+          version: item.version + 1,
+          ...(name ? { name } : {}),
+        })
+        .remove(["inviteHash", "inviteExpiresAt"])
+        .where((attr, op) => op.eq(attr.inviteHash, item.inviteHash!))
+        .go()
+        .catch((error) => {
+          throw isConditionFailure(error) ? invalid : error;
+        });
+      return { providerId, userId };
+    },
+  );
+
+  /** Internal: the user's credentials row (login, refresh). Never returned by the API. */
+  export async function findByEmail(providerId: string, email: string) {
+    // Keys match by prefix, so a@x.com would also find a@x.com.au: compare the attribute too.
+    const { data } = await Outdesk.entities.user.query
+      .byEmail({ providerId, email })
+      .where((attr, op) => op.eq(attr.email, email))
+      .go({ limit: 1 });
+    return data[0];
+  }
+
+  export async function readInternal(providerId: string, userId: string) {
+    return read(providerId, userId);
+  }
+
+  export async function setPassword(providerId: string, userId: string, password: string) {
+    await Outdesk.entities.user.patch({ providerId, userId }).set({ passwordHash: await hashPassword(password) }).go();
+  }
+}

@@ -1,0 +1,75 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { OutdeskError } from "@outdesk/core/error";
+import { bodyLimit } from "hono/body-limit";
+import { apiKeys } from "./api-keys";
+import { auth } from "./auth";
+import { clients } from "./clients";
+import type { ApiEnv } from "./context";
+import { docs } from "./docs";
+import { handleError } from "./errors";
+import { me } from "./me";
+import { requestContext } from "./middleware";
+import { signup } from "./signup";
+import { users } from "./users";
+
+/** JSON bodies above this are refused before parsing (413). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Routes that answer without credentials; every other route requires them (the isolation tests check). */
+export const publicRoutes = new Set([
+  "GET /health",
+  "GET /v1/openapi.json",
+  "GET /v1/docs",
+  "GET /v1/docs/init.js",
+  "GET /v1/docs/:file",
+  "POST /v1/signup",
+  "POST /v1/auth/login",
+  "POST /v1/auth/refresh",
+  "POST /v1/auth/logout",
+  "POST /v1/auth/accept-invite",
+]);
+
+export function createApp() {
+  const app = new OpenAPIHono<ApiEnv>();
+  app.use(requestContext);
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new OutdeskError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.route("/v1/signup", signup);
+  app.route("/v1/auth", auth);
+  app.route("/v1/me", me);
+  app.route("/v1/clients", clients);
+  app.route("/v1/users", users);
+  app.route("/v1/api-keys", apiKeys);
+  app.route("/v1/docs", docs);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An access token from /v1/auth/login, or an API key (odk_…)",
+  });
+  app.doc31("/v1/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Outdesk API",
+      version: "1.0.0",
+      description:
+        "Multi-tenant help desk for outsourced support providers. Errors share one body: {code, message, issues?, requestId}.",
+    },
+  });
+
+  app.notFound((c) =>
+    c.json({ code: "not_found", message: `No route ${c.req.method} ${c.req.path}`, requestId: c.get("requestId") }, 404),
+  );
+  app.onError(handleError);
+  return app;
+}
+
+export const app = createApp();

@@ -1,0 +1,26 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Actor } from "@outdesk/core/actor";
+import { zodIssues } from "@outdesk/core/error";
+import { Log } from "@outdesk/core/log";
+
+export interface ApiEnv {
+  Variables: { actor: Actor; requestId: string };
+}
+
+/** A router whose validation failures use our error body (400 with the zod issues). */
+export function router() {
+  return new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      return c.json(
+        {
+          code: "validation",
+          message: "The request has invalid fields",
+          issues: zodIssues(result.error),
+          requestId: Log.requestId() ?? "",
+        },
+        400,
+      );
+    },
+  });
+}

@@ -1,0 +1,111 @@
+import { call, expectStatus, type Persona } from "./api";
+
+export const PASSWORD = "correct horse battery";
+
+export type PersonaName = "adminA" | "agentA1" | "clientAdminA1" | "clientAdminA2" | "adminB" | "anonymous";
+
+/**
+ * Two providers built through the API: A with clients a1 and a2, an agent serving a1 only and a
+ * client admin for each client; B with client b1 and its admin. Routes are probed across them.
+ */
+export interface World {
+  personas: Record<PersonaName, Persona>;
+  ids: {
+    providerA: string;
+    providerB: string;
+    clientA1: string;
+    clientA2: string;
+    clientB1: string;
+    agentA1: string;
+    clientAdminA1: string;
+    clientAdminA2: string;
+    adminA: string;
+    adminB: string;
+  };
+}
+
+let counter = 0;
+
+export async function signup(slug: string, email = `admin@${slug}.example`) {
+  const reply = expectStatus(
+    await call(undefined, "POST", "/v1/signup", {
+      providerName: `Provider ${slug}`,
+      providerSlug: slug,
+      adminName: `Admin ${slug}`,
+      adminEmail: email,
+      password: PASSWORD,
+    }),
+    201,
+  );
+  const { providerId, userId, tokens } = reply.body;
+  return { name: `admin of ${slug}`, token: tokens.accessToken, refreshToken: tokens.refreshToken, providerId, userId };
+}
+
+export async function createClient(admin: Persona, slug: string, addresses: string[] = []) {
+  const reply = expectStatus(
+    await call(admin, "POST", "/v1/clients", {
+      name: `Client ${slug}`,
+      slug,
+      timeZone: "Europe/Berlin",
+      supportAddresses: addresses,
+    }),
+    201,
+  );
+  return reply.body.id as string;
+}
+
+export async function inviteAndAccept(
+  inviter: Persona,
+  input: { email: string; role: string; clientIds: string[]; name?: string },
+): Promise<Persona & { userId: string; refreshToken: string }> {
+  const invited = expectStatus(
+    await call(inviter, "POST", "/v1/users", { name: input.name ?? input.email, ...input }),
+    201,
+  );
+  const accepted = expectStatus(
+    await call(undefined, "POST", "/v1/auth/accept-invite", { token: invited.body.inviteToken, password: PASSWORD }),
+    200,
+  );
+  return {
+    name: input.email,
+    token: accepted.body.accessToken,
+    refreshToken: accepted.body.refreshToken,
+    providerId: inviter.providerId,
+    userId: invited.body.user.id,
+  };
+}
+
+export async function buildWorld(): Promise<World> {
+  const n = ++counter;
+  const adminA = await signup(`prov-a${n}`);
+  const adminB = await signup(`prov-b${n}`);
+  const clientA1 = await createClient(adminA, `acme${n}`, [`help${n}@acme.example`]);
+  const clientA2 = await createClient(adminA, `globex${n}`, [`support${n}@globex.example`]);
+  const clientB1 = await createClient(adminB, `initech${n}`, [`help${n}@initech.example`]);
+  const agentA1 = await inviteAndAccept(adminA, { email: `agent${n}@a.example`, role: "agent", clientIds: [clientA1] });
+  const clientAdminA1 = await inviteAndAccept(adminA, {
+    email: `boss${n}@acme.example`,
+    role: "client_admin",
+    clientIds: [clientA1],
+  });
+  const clientAdminA2 = await inviteAndAccept(adminA, {
+    email: `boss${n}@globex.example`,
+    role: "client_admin",
+    clientIds: [clientA2],
+  });
+  return {
+    personas: { adminA, agentA1, clientAdminA1, clientAdminA2, adminB, anonymous: { name: "anonymous" } },
+    ids: {
+      providerA: adminA.providerId,
+      providerB: adminB.providerId,
+      clientA1,
+      clientA2,
+      clientB1,
+      agentA1: agentA1.userId,
+      clientAdminA1: clientAdminA1.userId,
+      clientAdminA2: clientAdminA2.userId,
+      adminA: adminA.userId,
+      adminB: adminB.userId,
+    },
+  };
+}
