@@ -2,7 +2,14 @@ import { call, expectStatus, type Persona } from "./api";
 
 export const PASSWORD = "correct horse battery";
 
-export type PersonaName = "adminA" | "agentA1" | "clientAdminA1" | "clientAdminA2" | "adminB" | "anonymous";
+export type PersonaName =
+  | "adminA"
+  | "agentA1"
+  | "clientAdminA1"
+  | "clientAdminA2"
+  | "adminB"
+  | "keyA1"
+  | "anonymous";
 
 /**
  * Two providers built through the API: A with clients a1 and a2, an agent serving a1 only and a
@@ -21,6 +28,11 @@ export interface World {
     clientAdminA2: string;
     adminA: string;
     adminB: string;
+    /** API keys of provider A: provider-wide, and scoped to client a1. */
+    keyA: string;
+    keyA1: string;
+    addressA1: string;
+    addressB1: string;
   };
 }
 
@@ -79,9 +91,11 @@ export async function buildWorld(): Promise<World> {
   const n = ++counter;
   const adminA = await signup(`prov-a${n}`);
   const adminB = await signup(`prov-b${n}`);
-  const clientA1 = await createClient(adminA, `acme${n}`, [`help${n}@acme.example`]);
+  const addressA1 = `help${n}@acme.example`;
+  const addressB1 = `help${n}@initech.example`;
+  const clientA1 = await createClient(adminA, `acme${n}`, [addressA1]);
   const clientA2 = await createClient(adminA, `globex${n}`, [`support${n}@globex.example`]);
-  const clientB1 = await createClient(adminB, `initech${n}`, [`help${n}@initech.example`]);
+  const clientB1 = await createClient(adminB, `initech${n}`, [addressB1]);
   const agentA1 = await inviteAndAccept(adminA, { email: `agent${n}@a.example`, role: "agent", clientIds: [clientA1] });
   const clientAdminA1 = await inviteAndAccept(adminA, {
     email: `boss${n}@acme.example`,
@@ -93,8 +107,21 @@ export async function buildWorld(): Promise<World> {
     role: "client_admin",
     clientIds: [clientA2],
   });
+  const keyA = expectStatus(await call(adminA, "POST", "/v1/api-keys", { name: "integration" }), 201).body;
+  const keyA1 = expectStatus(
+    await call(adminA, "POST", "/v1/api-keys", { name: "acme portal", clientId: clientA1 }),
+    201,
+  ).body;
   return {
-    personas: { adminA, agentA1, clientAdminA1, clientAdminA2, adminB, anonymous: { name: "anonymous" } },
+    personas: {
+      adminA,
+      agentA1,
+      clientAdminA1,
+      clientAdminA2,
+      adminB,
+      keyA1: { name: "API key of a1", token: keyA1.secret, providerId: adminA.providerId },
+      anonymous: { name: "anonymous" },
+    },
     ids: {
       providerA: adminA.providerId,
       providerB: adminB.providerId,
@@ -106,6 +133,10 @@ export async function buildWorld(): Promise<World> {
       clientAdminA2: clientAdminA2.userId,
       adminA: adminA.userId,
       adminB: adminB.userId,
+      keyA: keyA.apiKey.id,
+      keyA1: keyA1.apiKey.id,
+      addressA1,
+      addressB1,
     },
   };
 }

@@ -133,8 +133,14 @@ export namespace Client {
     ).then((page) => ({ ...page, items: page.items.filter((client) => canAccessClient(actor, client.id)) }));
   });
 
+  /** Visibility first (404), then the role (403): a client outside your reach never answers 403. */
+  function assertCanManage(clientId: string) {
+    assertClientAccess(clientId);
+    return assertRole("provider_admin", "system");
+  }
+
   export const update = fn(UpdateInput.extend({ clientId: z.string() }), async ({ clientId, version, ...changes }) => {
-    const { providerId } = assertRole("provider_admin", "system");
+    const { providerId } = assertCanManage(clientId);
     const current = await get(clientId);
     const expected = version ?? current.version;
     if (expected !== current.version) throw stale(current.version);
@@ -185,7 +191,7 @@ export namespace Client {
 
   const setStatus = (status: "active" | "archived") =>
     fn(z.strictObject({ clientId: z.string(), version: Version.optional() }), async ({ clientId, version }) => {
-      const { providerId } = assertRole("provider_admin", "system");
+      const { providerId } = assertCanManage(clientId);
       const current = await get(clientId);
       if (version !== undefined && version !== current.version) throw stale(current.version);
       if (current.status === status) return current;

@@ -1,0 +1,246 @@
+import { beforeAll, describe, it } from "vitest";
+import {
+  assertEveryRouteCovered,
+  checkProbes,
+  checkUnauthenticated,
+  type IsolationSpec,
+} from "../../../../test/isolation";
+import { buildWorld, type World } from "../../../../test/world";
+
+/**
+ * The isolation matrix: every authenticated route, probed by the personas that must not reach
+ * the objects of others. A route added without an entry here fails the coverage test.
+ */
+const spec: IsolationSpec = {
+  "GET /v1/me": {
+    sample: () => ({ path: "/v1/me" }),
+    probes: () => [],
+    rereads: () => [],
+    hidden: (w) => [
+      { as: "adminB", path: "/v1/me", mustNotContain: [w.ids.providerA, w.ids.adminA] },
+      { as: "clientAdminA1", path: "/v1/me", mustNotContain: [w.ids.clientA2] },
+    ],
+  },
+  "POST /v1/me/password": {
+    // Acts on the caller only: there is no id to aim at another tenant.
+    sample: () => ({ path: "/v1/me/password", body: { currentPassword: "x", newPassword: "long enough password" } }),
+    probes: () => [],
+    rereads: () => [],
+  },
+  "GET /v1/clients": {
+    sample: () => ({ path: "/v1/clients" }),
+    probes: () => [],
+    rereads: () => [],
+    hidden: (w) => [
+      { as: "adminA", path: "/v1/clients", mustNotContain: [w.ids.clientB1] },
+      { as: "adminB", path: "/v1/clients", mustNotContain: [w.ids.clientA1, w.ids.clientA2] },
+      { as: "agentA1", path: "/v1/clients", mustNotContain: [w.ids.clientA2, w.ids.clientB1] },
+      { as: "clientAdminA1", path: "/v1/clients", mustNotContain: [w.ids.clientA2, w.ids.clientB1] },
+      { as: "clientAdminA2", path: "/v1/clients", mustNotContain: [w.ids.clientA1, w.ids.clientB1] },
+      { as: "keyA1", path: "/v1/clients", mustNotContain: [w.ids.clientA2, w.ids.clientB1] },
+    ],
+  },
+  "POST /v1/clients": {
+    sample: () => ({ path: "/v1/clients", body: { name: "X", slug: "x-co", timeZone: "UTC" } }),
+    probes: (w) => [
+      { as: "agentA1", path: "/v1/clients", body: { name: "X", slug: "x-co", timeZone: "UTC" }, expect: 403 },
+      { as: "clientAdminA1", path: "/v1/clients", body: { name: "X", slug: "x-co", timeZone: "UTC" }, expect: 403 },
+      { as: "keyA1", path: "/v1/clients", body: { name: "X", slug: "x-co", timeZone: "UTC" }, expect: 403 },
+      // Another provider cannot take over a's support address through a new client.
+      {
+        as: "adminB",
+        path: "/v1/clients",
+        body: { name: "X", slug: "x-co", timeZone: "UTC", supportAddresses: [w.ids.addressA1] },
+        expect: 409,
+      },
+    ],
+    rereads: (w) => [{ as: "adminA", path: "/v1/clients" }, { as: "adminB", path: "/v1/clients" }],
+  },
+  "GET /v1/clients/:clientId": {
+    sample: (w) => ({ path: `/v1/clients/${w.ids.clientA1}` }),
+    probes: (w) => [
+      { as: "adminB", path: `/v1/clients/${w.ids.clientA1}`, expect: 404 },
+      { as: "agentA1", path: `/v1/clients/${w.ids.clientA2}`, expect: 404 },
+      { as: "clientAdminA1", path: `/v1/clients/${w.ids.clientA2}`, expect: 404 },
+      { as: "clientAdminA2", path: `/v1/clients/${w.ids.clientA1}`, expect: 404 },
+      { as: "keyA1", path: `/v1/clients/${w.ids.clientA2}`, expect: 404 },
+      { as: "adminA", path: `/v1/clients/${w.ids.clientB1}`, expect: 404 },
+    ],
+    rereads: () => [],
+  },
+  "PATCH /v1/clients/:clientId": {
+    sample: (w) => ({ path: `/v1/clients/${w.ids.clientA1}`, body: { name: "Hijacked" } }),
+    probes: (w) => [
+      { as: "adminB", path: `/v1/clients/${w.ids.clientA1}`, body: { name: "Hijacked" }, expect: 404 },
+      { as: "agentA1", path: `/v1/clients/${w.ids.clientA2}`, body: { name: "Hijacked" }, expect: 404 },
+      { as: "agentA1", path: `/v1/clients/${w.ids.clientA1}`, body: { name: "Hijacked" }, expect: 403 },
+      { as: "clientAdminA2", path: `/v1/clients/${w.ids.clientA1}`, body: { name: "Hijacked" }, expect: 404 },
+      { as: "clientAdminA1", path: `/v1/clients/${w.ids.clientA1}`, body: { name: "Hijacked" }, expect: 403 },
+      { as: "adminA", path: `/v1/clients/${w.ids.clientB1}`, body: { name: "Hijacked" }, expect: 404 },
+      // Cannot move b1's address into a's client either.
+      {
+        as: "adminA",
+        path: `/v1/clients/${w.ids.clientA1}`,
+        body: { supportAddresses: [w.ids.addressB1] },
+        expect: 409,
+      },
+    ],
+    rereads: clientRereads,
+  },
+  "POST /v1/clients/:clientId/archive": clientAction("archive"),
+  "POST /v1/clients/:clientId/restore": clientAction("restore"),
+  "GET /v1/users": {
+    sample: () => ({ path: "/v1/users" }),
+    probes: () => [],
+    rereads: () => [],
+    hidden: (w) => [
+      { as: "adminB", path: "/v1/users", mustNotContain: [w.ids.adminA, w.ids.agentA1, w.ids.clientAdminA1] },
+      { as: "adminA", path: "/v1/users", mustNotContain: [w.ids.adminB] },
+      { as: "agentA1", path: "/v1/users", mustNotContain: [w.ids.clientAdminA2, w.ids.adminB] },
+      {
+        as: "clientAdminA1",
+        path: "/v1/users",
+        mustNotContain: [w.ids.clientAdminA2, w.ids.agentA1, w.ids.adminA, w.ids.adminB],
+      },
+      { as: "keyA1", path: "/v1/users", mustNotContain: [w.ids.clientAdminA2, w.ids.agentA1, w.ids.adminA] },
+    ],
+  },
+  "POST /v1/users": {
+    sample: (w) => ({ path: "/v1/users", body: invite("x@x.example", "agent", [w.ids.clientA1]) }),
+    probes: (w) => [
+      { as: "adminB", path: "/v1/users", body: invite("spy@b.example", "agent", [w.ids.clientA1]), expect: 400 },
+      {
+        as: "clientAdminA1",
+        path: "/v1/users",
+        body: invite("spy@a.example", "client_admin", [w.ids.clientA2]),
+        expect: 403,
+      },
+      { as: "clientAdminA1", path: "/v1/users", body: invite("spy@a.example", "agent", [w.ids.clientA1]), expect: 403 },
+      { as: "agentA1", path: "/v1/users", body: invite("spy@a.example", "agent", [w.ids.clientA1]), expect: 403 },
+      { as: "keyA1", path: "/v1/users", body: invite("spy@a.example", "client_admin", [w.ids.clientA2]), expect: 403 },
+    ],
+    rereads: () => [
+      { as: "adminA", path: "/v1/users" },
+      { as: "adminB", path: "/v1/users" },
+    ],
+  },
+  "GET /v1/users/:userId": {
+    sample: (w) => ({ path: `/v1/users/${w.ids.agentA1}` }),
+    probes: (w) => [
+      { as: "adminB", path: `/v1/users/${w.ids.agentA1}`, expect: 404 },
+      { as: "adminB", path: `/v1/users/${w.ids.adminA}`, expect: 404 },
+      { as: "clientAdminA1", path: `/v1/users/${w.ids.clientAdminA2}`, expect: 404 },
+      { as: "clientAdminA1", path: `/v1/users/${w.ids.agentA1}`, expect: 404 },
+      { as: "agentA1", path: `/v1/users/${w.ids.clientAdminA2}`, expect: 404 },
+      { as: "keyA1", path: `/v1/users/${w.ids.clientAdminA2}`, expect: 404 },
+    ],
+    rereads: () => [],
+  },
+  "PATCH /v1/users/:userId": {
+    sample: (w) => ({ path: `/v1/users/${w.ids.agentA1}`, body: { name: "Renamed" } }),
+    probes: (w) => [
+      { as: "adminB", path: `/v1/users/${w.ids.agentA1}`, body: { status: "disabled" }, expect: 404 },
+      { as: "clientAdminA1", path: `/v1/users/${w.ids.clientAdminA2}`, body: { status: "disabled" }, expect: 404 },
+      { as: "clientAdminA2", path: `/v1/users/${w.ids.agentA1}`, body: { status: "disabled" }, expect: 404 },
+      { as: "agentA1", path: `/v1/users/${w.ids.clientAdminA1}`, body: { status: "disabled" }, expect: 403 },
+      { as: "agentA1", path: `/v1/users/${w.ids.adminA}`, body: { name: "x" }, expect: 403 },
+      // A client admin cannot promote a colleague into another client or into staff.
+      {
+        as: "clientAdminA1",
+        path: `/v1/users/${w.ids.clientAdminA1}`,
+        body: { clientIds: [w.ids.clientA2] },
+        expect: 403,
+      },
+      { as: "adminA", path: `/v1/users/${w.ids.agentA1}`, body: { clientIds: [w.ids.clientB1] }, expect: 400 },
+    ],
+    rereads: (w) => [
+      { as: "adminA", path: `/v1/users/${w.ids.agentA1}` },
+      { as: "adminA", path: `/v1/users/${w.ids.clientAdminA1}` },
+      { as: "adminA", path: `/v1/users/${w.ids.clientAdminA2}` },
+      { as: "adminA", path: `/v1/users/${w.ids.adminA}` },
+    ],
+  },
+  "GET /v1/api-keys": {
+    sample: () => ({ path: "/v1/api-keys" }),
+    probes: () => [{ as: "agentA1", path: "/v1/api-keys", expect: 403 }],
+    rereads: () => [],
+    hidden: (w) => [
+      { as: "adminB", path: "/v1/api-keys", mustNotContain: [w.ids.keyA, w.ids.keyA1] },
+      { as: "clientAdminA2", path: "/v1/api-keys", mustNotContain: [w.ids.keyA, w.ids.keyA1] },
+      { as: "clientAdminA1", path: "/v1/api-keys", mustNotContain: [w.ids.keyA] },
+    ],
+  },
+  "POST /v1/api-keys": {
+    sample: () => ({ path: "/v1/api-keys", body: { name: "k" } }),
+    probes: (w) => [
+      { as: "adminB", path: "/v1/api-keys", body: { name: "k", clientId: w.ids.clientA1 }, expect: 400 },
+      { as: "clientAdminA1", path: "/v1/api-keys", body: { name: "k", clientId: w.ids.clientA2 }, expect: 400 },
+      { as: "clientAdminA1", path: "/v1/api-keys", body: { name: "k" }, expect: 400 },
+      { as: "agentA1", path: "/v1/api-keys", body: { name: "k", clientId: w.ids.clientA1 }, expect: 403 },
+    ],
+    rereads: () => [
+      { as: "adminA", path: "/v1/api-keys" },
+      { as: "adminB", path: "/v1/api-keys" },
+    ],
+  },
+  "DELETE /v1/api-keys/:keyId": {
+    sample: (w) => ({ path: `/v1/api-keys/${w.ids.keyA}` }),
+    probes: (w) => [
+      { as: "adminB", path: `/v1/api-keys/${w.ids.keyA}`, expect: 404 },
+      { as: "adminB", path: `/v1/api-keys/${w.ids.keyA1}`, expect: 404 },
+      { as: "clientAdminA2", path: `/v1/api-keys/${w.ids.keyA1}`, expect: 404 },
+      { as: "clientAdminA1", path: `/v1/api-keys/${w.ids.keyA}`, expect: 404 },
+      { as: "agentA1", path: `/v1/api-keys/${w.ids.keyA1}`, expect: 403 },
+    ],
+    rereads: () => [{ as: "adminA", path: "/v1/api-keys" }],
+  },
+};
+
+function clientRereads(w: World) {
+  return [
+    { as: "adminA" as const, path: `/v1/clients/${w.ids.clientA1}` },
+    { as: "adminA" as const, path: `/v1/clients/${w.ids.clientA2}` },
+    { as: "adminB" as const, path: `/v1/clients/${w.ids.clientB1}` },
+  ];
+}
+
+function clientAction(action: "archive" | "restore") {
+  return {
+    sample: (w: World) => ({ path: `/v1/clients/${w.ids.clientA1}/${action}` }),
+    probes: (w: World) => [
+      { as: "adminB" as const, path: `/v1/clients/${w.ids.clientA1}/${action}`, expect: 404 as const },
+      { as: "agentA1" as const, path: `/v1/clients/${w.ids.clientA2}/${action}`, expect: 404 as const },
+      { as: "agentA1" as const, path: `/v1/clients/${w.ids.clientA1}/${action}`, expect: 403 as const },
+      { as: "clientAdminA1" as const, path: `/v1/clients/${w.ids.clientA1}/${action}`, expect: 403 as const },
+      { as: "clientAdminA2" as const, path: `/v1/clients/${w.ids.clientA1}/${action}`, expect: 404 as const },
+      { as: "adminA" as const, path: `/v1/clients/${w.ids.clientB1}/${action}`, expect: 404 as const },
+    ],
+    rereads: clientRereads,
+  };
+}
+
+function invite(email: string, role: string, clientIds: string[]) {
+  return { email, name: email, role, clientIds };
+}
+
+describe("isolation matrix", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await buildWorld();
+  });
+
+  it("covers every registered route", () => {
+    assertEveryRouteCovered(spec);
+  });
+
+  for (const [route, isolation] of Object.entries(spec)) {
+    describe(route, () => {
+      it("refuses missing, forged, expired and tampered credentials with 401", async () => {
+        await checkUnauthenticated(world, route, isolation);
+      });
+      it("answers outsiders without revealing or changing anything", async () => {
+        await checkProbes(world, route, isolation);
+      });
+    });
+  }
+});
