@@ -1,5 +1,5 @@
-import { SignJWT, generateKeyPair } from "jose";
 import { app, publicRoutes } from "@outdesk/functions/api/app";
+import { generateKeyPair, SignJWT } from "jose";
 import { expect } from "vitest";
 import { call } from "./api";
 import type { PersonaName, World } from "./world";

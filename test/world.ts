@@ -2,14 +2,7 @@ import { call, expectStatus, type Persona } from "./api";
 
 export const PASSWORD = "correct horse battery";
 
-export type PersonaName =
-  | "adminA"
-  | "agentA1"
-  | "clientAdminA1"
-  | "clientAdminA2"
-  | "adminB"
-  | "keyA1"
-  | "anonymous";
+export type PersonaName = "adminA" | "agentA1" | "clientAdminA1" | "clientAdminA2" | "adminB" | "keyA1" | "anonymous";
 
 /**
  * Two providers built through the API: A with clients a1 and a2, an agent serving a1 only and a

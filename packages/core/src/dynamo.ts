@@ -18,9 +18,7 @@ function buildClient(): DynamoDBClient {
   const endpoint = Config.get("dynamoEndpoint");
   const created = new DynamoDBClient({
     region: Config.get("region"),
-    ...(endpoint
-      ? { endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 3 }
-      : {}),
+    ...(endpoint ? { endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 3 } : {}),
   });
   // Counts operations, not HTTP attempts: the figure benchmarks and tests compare against.
   created.middlewareStack.add(

@@ -48,8 +48,7 @@ export class OutdeskError extends Error {
 export const NotFound = (what: string) => new OutdeskError("not_found", `${what} not found`);
 export const Conflict = (message: string, details?: OutdeskError["details"]) =>
   new OutdeskError("conflict", message, details);
-export const Forbidden = (message = "You do not have permission to do this") =>
-  new OutdeskError("forbidden", message);
+export const Forbidden = (message = "You do not have permission to do this") => new OutdeskError("forbidden", message);
 export const Unauthorized = (message = "Authentication required") => new OutdeskError("unauthorized", message);
 
 /** A 400 naming the offending field, shaped like zod's issues so clients handle one format. */

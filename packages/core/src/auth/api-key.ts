@@ -63,7 +63,7 @@ export namespace ApiKey {
     }
     if (clientId) {
       const { data } = await Outdesk.entities.client.get({ providerId: actor.providerId, clientId }).go();
-      if (!data || data.status !== "active") throw InvalidField(["clientId"], "unknown or archived client");
+      if (data?.status !== "active") throw InvalidField(["clientId"], "unknown or archived client");
     }
     const keyId = createId("apiKey");
     const secret = randomSecret();
@@ -95,7 +95,8 @@ export namespace ApiKey {
     if (data.revokedAt) return toInfo(data);
     const revokedAt = new Date().toISOString();
     await Outdesk.entities.apiKey.patch({ providerId, keyId }).set({ revokedAt }).go();
-    for (const [token, entry] of cache) if (entry.actor.type === "api_key" && entry.actor.id === keyId) cache.delete(token);
+    for (const [token, entry] of cache)
+      if (entry.actor.type === "api_key" && entry.actor.id === keyId) cache.delete(token);
     return toInfo({ ...data, revokedAt });
   }
 

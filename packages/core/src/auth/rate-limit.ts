@@ -1,6 +1,6 @@
+import { isConditionFailure } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { OutdeskError } from "../error";
-import { isConditionFailure } from "../common/transaction";
 
 /**
  * Fixed-window limits shared by all instances: one conditional UpdateItem per hit, refused

@@ -6,8 +6,8 @@ import { Outdesk } from "../dynamo";
 import { OutdeskError, Unauthorized } from "../error";
 import { fn } from "../fn";
 import { createId } from "../id";
-import { Email, Password, Slug } from "../tenancy/schema";
 import { Provider } from "../tenancy/provider";
+import { Email, Slug } from "../tenancy/schema";
 import { User } from "../tenancy/user";
 import type { UserEntity } from "../tenancy/user.entity";
 import { ApiKey } from "./api-key";
@@ -126,7 +126,7 @@ export namespace Auth {
   /** Starts a session for a user who just proved themselves another way (sign-up, invitation). */
   export async function startSession(providerId: string, userId: string): Promise<Tokens> {
     const user = await User.readInternal(providerId, userId);
-    if (!user || user.status !== "active") throw badCredentials();
+    if (user?.status !== "active") throw badCredentials();
     const sessionId = createId("session");
     const secret = randomSecret();
     await Outdesk.entities.session
@@ -151,16 +151,28 @@ export namespace Auth {
     if (!ids) throw invalid;
     const { providerId, userId, sessionId } = ids;
     const read = await Outdesk.transaction
-      .get(({ session, user }) => [session.get({ providerId, sessionId }).commit(), user.get({ providerId, userId }).commit()])
+      .get(({ session, user }) => [
+        session.get({ providerId, sessionId }).commit(),
+        user.get({ providerId, userId }).commit(),
+      ])
       .go();
-    const session = read.data[0]?.item as { secretHash: string; previousSecretHash?: string; userId: string; revokedAt?: string; expiresAt: number } | null;
+    const session = read.data[0]?.item as {
+      secretHash: string;
+      previousSecretHash?: string;
+      userId: string;
+      revokedAt?: string;
+      expiresAt: number;
+    } | null;
     const user = read.data[1]?.item as UserItem | null;
     const hash = sha256(token.slice(token.lastIndexOf(".") + 1));
     if (!session || !user || session.userId !== userId || session.revokedAt) throw invalid;
     if (session.expiresAt < Date.now() / 1000 || user.status !== "active") throw invalid;
     if (!safeEqual(session.secretHash, hash)) {
       if (session.previousSecretHash && safeEqual(session.previousSecretHash, hash)) {
-        await Outdesk.entities.session.patch({ providerId, sessionId }).set({ revokedAt: new Date().toISOString() }).go();
+        await Outdesk.entities.session
+          .patch({ providerId, sessionId })
+          .set({ revokedAt: new Date().toISOString() })
+          .go();
       }
       throw invalid;
     }

@@ -11,7 +11,9 @@ const TTL_SECONDS = 60 * 60;
  */
 export namespace Cursor {
   export function binding(providerId: string, query: string, params: unknown): string {
-    return createHash("sha256").update(JSON.stringify([providerId, query, params])).digest("base64url");
+    return createHash("sha256")
+      .update(JSON.stringify([providerId, query, params]))
+      .digest("base64url");
   }
 
   export async function seal(position: string, binding: string): Promise<string> {

@@ -1,6 +1,7 @@
+import type { EntityItem } from "electrodb";
 import { z } from "zod";
 import { assertClientAccess, assertRole, canAccessClient, useTenant } from "../actor";
-import { paginate, Cursor } from "../common/cursor";
+import { Cursor, paginate } from "../common/cursor";
 import { ensureCommitted, isConditionFailure, step } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { Conflict, NotFound, type OutdeskError } from "../error";
@@ -8,7 +9,6 @@ import { fn } from "../fn";
 import { createId } from "../id";
 import type { ClientEntity } from "./client.entity";
 import { Email, Name, PageQuery, Slug, TicketPrefix, TimeZone, Version } from "./schema";
-import type { EntityItem } from "electrodb";
 
 type ClientItem = EntityItem<typeof ClientEntity>;
 
@@ -75,7 +75,9 @@ export namespace Client {
   }
 
   const slugTaken = (slug: string) =>
-    Conflict(`The slug "${slug}" is already used by another client`, { issues: [{ path: ["slug"], message: "taken" }] });
+    Conflict(`The slug "${slug}" is already used by another client`, {
+      issues: [{ path: ["slug"], message: "taken" }],
+    });
   const prefixTaken = (prefix: string) =>
     Conflict(`The ticket prefix "${prefix}" is already used by another client`, {
       issues: [{ path: ["ticketPrefix"], message: "taken" }],
@@ -84,8 +86,7 @@ export namespace Client {
     Conflict(`The support address ${address} already belongs to a client`, {
       issues: [{ path: ["supportAddresses"], message: `${address} is taken` }],
     });
-  const stale = (version: number) =>
-    Conflict("The client changed since you read it", { currentVersion: version });
+  const stale = (version: number) => Conflict("The client changed since you read it", { currentVersion: version });
 
   export const create = fn(CreateInput, async (input) => {
     const { providerId } = assertRole("provider_admin", "system");
@@ -174,7 +175,10 @@ export namespace Client {
           const value = changes.ticketPrefix;
           steps.push(step(unique.delete({ providerId, kind: "ticket_prefix", value: current.ticketPrefix }).commit()));
           steps.push(
-            step(unique.create({ providerId, kind: "ticket_prefix", value, ownerId: clientId }).commit(), prefixTaken(value)),
+            step(
+              unique.create({ providerId, kind: "ticket_prefix", value, ownerId: clientId }).commit(),
+              prefixTaken(value),
+            ),
           );
         }
         for (const address of removed) steps.push(step(inboundAddress.delete({ address }).commit()));
@@ -195,15 +199,14 @@ export namespace Client {
       const current = await get(clientId);
       if (version !== undefined && version !== current.version) throw stale(current.version);
       if (current.status === status) return current;
-      const patch = Outdesk.entities.client
-        .patch({ providerId, clientId })
-        .set({ status, version: current.version + 1 })
-        .where((attr, op) => op.eq(attr.version, current.version));
-      await (status === "archived"
-        ? patch.set({ archivedAt: new Date().toISOString() })
-        : patch.remove(["archivedAt"])
-      )
-        .go()
+      const patch = Outdesk.entities.client.patch({ providerId, clientId });
+      const write =
+        status === "archived"
+          ? patch.set({ status, archivedAt: new Date().toISOString(), version: current.version + 1 })
+          : patch.set({ status, version: current.version + 1 }).remove(["archivedAt"]);
+      await write
+        .where((attr, op) => op.eq(attr.version, current.version))
+        .go({ response: "none" })
         .catch((error) => {
           throw isConditionFailure(error) ? stale(current.version) : error;
         });
@@ -215,7 +218,10 @@ export namespace Client {
   export const restore = setStatus("active");
 
   export function defaultPrefix(slug: string): string {
-    const letters = slug.replace(/[^a-z0-9]/g, "").toUpperCase().slice(0, 10);
+    const letters = slug
+      .replace(/[^a-z0-9]/g, "")
+      .toUpperCase()
+      .slice(0, 10);
     return /^[A-Z]/.test(letters) && letters.length >= 2 ? letters : `C${letters}`.slice(0, 10).padEnd(2, "X");
   }
 }

@@ -1,5 +1,5 @@
 export { Client } from "./client";
+export { Me } from "./me";
 export { Provider } from "./provider";
 export * as TenancySchema from "./schema";
-export { Me } from "./me";
 export { User } from "./user";

@@ -216,8 +216,7 @@ export namespace User {
       const [, providerId, userId, _secret] = match as unknown as [string, string, string, string];
       const item = await read(providerId, userId);
       if (
-        !item ||
-        item.status !== "invited" ||
+        item?.status !== "invited" ||
         !item.inviteHash ||
         !safeEqual(item.inviteHash, sha256(token)) ||
         !item.inviteExpiresAt ||
@@ -258,6 +257,9 @@ export namespace User {
   }
 
   export async function setPassword(providerId: string, userId: string, password: string) {
-    await Outdesk.entities.user.patch({ providerId, userId }).set({ passwordHash: await hashPassword(password) }).go();
+    await Outdesk.entities.user
+      .patch({ providerId, userId })
+      .set({ passwordHash: await hashPassword(password) })
+      .go();
   }
 }

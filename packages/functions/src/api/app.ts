@@ -66,7 +66,10 @@ export function createApp() {
   });
 
   app.notFound((c) =>
-    c.json({ code: "not_found", message: `No route ${c.req.method} ${c.req.path}`, requestId: c.get("requestId") }, 404),
+    c.json(
+      { code: "not_found", message: `No route ${c.req.method} ${c.req.path}`, requestId: c.get("requestId") },
+      404,
+    ),
   );
   app.onError(handleError);
   return app;

@@ -2,7 +2,7 @@ import { type ErrorCode, HttpStatus, OutdeskError, zodIssues } from "@outdesk/co
 import { Log } from "@outdesk/core/log";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { z, ZodError } from "zod";
+import { ZodError, z } from "zod";
 
 export const ErrorBody = z
   .object({

@@ -54,7 +54,10 @@ const spec: IsolationSpec = {
         expect: 409,
       },
     ],
-    rereads: (w) => [{ as: "adminA", path: "/v1/clients" }, { as: "adminB", path: "/v1/clients" }],
+    rereads: (_w) => [
+      { as: "adminA", path: "/v1/clients" },
+      { as: "adminB", path: "/v1/clients" },
+    ],
   },
   "GET /v1/clients/:clientId": {
     sample: (w) => ({ path: `/v1/clients/${w.ids.clientA1}` }),
