@@ -1,7 +1,27 @@
 /// <reference path="./.sst/platform/config.d.ts" />
+
 export default $config({
   app(input) {
-    return { name: "outdesk", removal: input?.stage === "production" ? "retain" : "remove", home: "aws" };
+    return {
+      name: "outdesk",
+      home: "aws",
+      // Production data outlives a mistaken `sst remove`; other stages clean up after themselves.
+      removal: input?.stage === "production" ? "retain" : "remove",
+      protect: input?.stage === "production",
+    };
   },
-  async run() {},
+  async run() {
+    const storage = await import("./infra/storage");
+    const secrets = await import("./infra/secrets");
+    const api = await import("./infra/api");
+    const web = await import("./infra/web");
+    return {
+      url: web.router.url,
+      api: api.api.url,
+      table: storage.table.name,
+      rawMailBucket: storage.rawMail.name,
+      attachmentsBucket: storage.attachments.name,
+      signingKeySecret: secrets.jwtSigningKey.name,
+    };
+  },
 });

@@ -60,6 +60,12 @@ describe("CLI", () => {
     expect(result.stderr).toContain("adminEmail");
   });
 
+  it("generates a signing key for a deployed stage", async () => {
+    const result = await cli("keygen");
+    expect(JSON.parse(result.stdout)).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
+    expect(JSON.parse(result.stdout).d).toBeTruthy();
+  });
+
   it("seeds the demo provider once", async () => {
     expect((await cli("seed")).stdout).toContain("seeded");
     expect((await cli("seed")).stdout).toContain("already present");

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { generateSigningKey } from "@outdesk/core/auth";
 import { randomSecret } from "@outdesk/core/auth/crypto";
 import { Config } from "@outdesk/core/config";
 import { OutdeskError } from "@outdesk/core/error";
@@ -15,6 +16,7 @@ Commands:
            --name <provider name> --slug <slug> --admin-name <name> --email <admin email> [--password <pw>]
            Without --password a random one is generated and printed.
   seed     Seed the "Northwind Support" demo provider (once)
+  keygen   Print a new private signing key (JWK) for the JwtSigningKey secret of a deployed stage
 
 Options:
   --endpoint <url>   DynamoDB endpoint (default: the running local stack's, from .data/stack.json)
@@ -40,6 +42,10 @@ async function main(argv: string[]): Promise<number> {
   if (values.help || !command) {
     process.stdout.write(usage);
     return command || values.help ? 0 : 2;
+  }
+  if (command === "keygen") {
+    process.stdout.write(`${await generateSigningKey()}\n`);
+    return 0;
   }
   const stack = readStackInfo();
   const endpoint = values.endpoint ?? stack?.dynamoEndpoint;

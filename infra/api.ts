@@ -1,0 +1,17 @@
+import { jwtSigningKey, settings } from "./secrets";
+import { attachments, rawMail, table } from "./storage";
+
+/** The Hono API as one Lambda (Node 22) behind a Function URL; the same app the local stack serves. */
+export const api = new sst.aws.Function("Api", {
+  handler: "packages/functions/src/api-lambda.handler",
+  runtime: "nodejs22.x",
+  architecture: "arm64",
+  memory: "1024 MB",
+  timeout: "20 seconds",
+  url: true,
+  link: [table, rawMail, attachments, jwtSigningKey, settings],
+  nodejs: {
+    // The API reference UI reads its assets from this package at run time.
+    install: ["swagger-ui-dist"],
+  },
+});
