@@ -1,6 +1,7 @@
 import type { EntityItem } from "electrodb";
 import { z } from "zod";
 import { type Actor, assertRole, canAccessClient, useTenant } from "../actor";
+import { isConditionFailure } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { InvalidField, NotFound, Unauthorized } from "../error";
 import { fn } from "../fn";
@@ -88,16 +89,37 @@ export namespace ApiKey {
     return data.filter(visible).map(toInfo);
   }
 
+  /**
+   * One conditional UpdateItem: it only applies to a key the caller may see that is not yet
+   * revoked. When the condition fails, a read tells "not yours" (404) from "already revoked".
+   */
   export async function revoke(keyId: string): Promise<Info> {
-    const { providerId } = assertRole("provider_admin", "client_admin");
-    const { data } = await Outdesk.entities.apiKey.get({ providerId, keyId }).go({ consistent: true });
-    if (!data || !visible(data)) throw NotFound("API key");
-    if (data.revokedAt) return toInfo(data);
-    const revokedAt = new Date().toISOString();
-    await Outdesk.entities.apiKey.patch({ providerId, keyId }).set({ revokedAt }).go();
+    const actor = assertRole("provider_admin", "client_admin");
+    const { providerId } = actor;
+    const scope = actor.clientIds === "all" ? undefined : actor.clientIds;
+    try {
+      const { data } = await Outdesk.entities.apiKey
+        .patch({ providerId, keyId })
+        .set({ revokedAt: new Date().toISOString() })
+        .where((attr, op) =>
+          [op.notExists(attr.revokedAt), scope ? `(${scope.map((id) => op.eq(attr.clientId, id)).join(" OR ")})` : ""]
+            .filter(Boolean)
+            .join(" AND "),
+        )
+        .go({ response: "all_new" });
+      forget(keyId);
+      return toInfo(data as ApiKeyItem);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const { data } = await Outdesk.entities.apiKey.get({ providerId, keyId }).go({ consistent: true });
+      if (!data || !visible(data)) throw NotFound("API key");
+      return toInfo(data);
+    }
+  }
+
+  function forget(keyId: string) {
     for (const [token, entry] of cache)
       if (entry.actor.type === "api_key" && entry.actor.id === keyId) cache.delete(token);
-    return toInfo({ ...data, revokedAt });
   }
 
   /** Resolves `odk_<provider>.<key>.<secret>` to its actor; any mismatch is the same 401. */

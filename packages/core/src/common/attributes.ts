@@ -1,14 +1,8 @@
 /** Attribute definitions every mutable entity shares. */
 export const timestamps = {
   createdAt: { type: "string", required: true, readOnly: true, default: () => new Date().toISOString() },
-  updatedAt: {
-    type: "string",
-    required: true,
-    default: () => new Date().toISOString(),
-    // Set on every write, so no operation can forget it.
-    set: () => new Date().toISOString(),
-    watch: "*",
-  },
+  // Operations set it explicitly on every update, so they can answer without reading back.
+  updatedAt: { type: "string", required: true, default: () => new Date().toISOString() },
 } as const;
 
 /** Optimistic concurrency: writes are conditional on the version the caller read. */

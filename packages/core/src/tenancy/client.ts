@@ -91,10 +91,11 @@ export namespace Client {
   export const create = fn(CreateInput, async (input) => {
     const { providerId } = assertRole("provider_admin", "system");
     const clientId = createId("client");
+    const now = new Date().toISOString();
     const ticketPrefix = input.ticketPrefix ?? defaultPrefix(input.slug);
     const result = await Outdesk.transaction
       .write(({ client, unique, inboundAddress }) => [
-        client.create({ providerId, clientId, ...input, ticketPrefix }).commit(),
+        client.create({ providerId, clientId, ...input, ticketPrefix, createdAt: now, updatedAt: now }).commit(),
         unique.create({ providerId, kind: "client_slug", value: input.slug, ownerId: clientId }).commit(),
         unique.create({ providerId, kind: "ticket_prefix", value: ticketPrefix, ownerId: clientId }).commit(),
         ...input.supportAddresses.map((address) => inboundAddress.create({ address, providerId, clientId }).commit()),
@@ -106,7 +107,16 @@ export namespace Client {
       prefixTaken(ticketPrefix),
       ...input.supportAddresses.map(addressTaken),
     ]);
-    return get(clientId);
+    return toInfo({
+      providerId,
+      clientId,
+      ...input,
+      ticketPrefix,
+      status: "active",
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    });
   });
 
   /** One GetItem; a client outside the actor's reach is a 404 without a read. */
@@ -140,14 +150,55 @@ export namespace Client {
     return assertRole("provider_admin", "system");
   }
 
+  /**
+   * One conditional UpdateItem returning the new item. A failed condition is a missing client
+   * (404), a stale version (409), or — with `unless` — a client already in that state.
+   */
+  async function patchClient(
+    clientId: string,
+    version: number | undefined,
+    changes: Partial<Pick<ClientItem, "name" | "timeZone" | "status" | "archivedAt">>,
+    options: { remove?: "archivedAt"; unless?: { status: ClientItem["status"] } } = {},
+  ): Promise<Info> {
+    const { providerId } = useTenant();
+    let write = Outdesk.entities.client
+      .patch({ providerId, clientId })
+      .set({ ...changes, updatedAt: new Date().toISOString() })
+      .add({ version: 1 });
+    if (options.remove) write = write.remove([options.remove]);
+    try {
+      const { data } = await write
+        .where((attr, op) =>
+          [
+            version === undefined ? "" : op.eq(attr.version, version),
+            options.unless ? op.ne(attr.status, options.unless.status) : "",
+          ]
+            .filter(Boolean)
+            .join(" AND "),
+        )
+        .go({ response: "all_new" });
+      return toInfo(data as ClientItem);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await get(clientId);
+      if (version !== undefined && current.version !== version) throw stale(current.version);
+      return current;
+    }
+  }
+
   export const update = fn(UpdateInput.extend({ clientId: z.string() }), async ({ clientId, version, ...changes }) => {
     const { providerId } = assertCanManage(clientId);
+    const { slug, ticketPrefix, supportAddresses, ...plain } = changes;
+    if (slug === undefined && ticketPrefix === undefined && supportAddresses === undefined) {
+      return patchClient(clientId, version, plain);
+    }
+    // Unique values move their guard items: read the old ones, then one transaction.
     const current = await get(clientId);
-    const expected = version ?? current.version;
-    if (expected !== current.version) throw stale(current.version);
-    const addresses = changes.supportAddresses ?? current.supportAddresses;
+    if (version !== undefined && version !== current.version) throw stale(current.version);
+    const addresses = supportAddresses ?? current.supportAddresses;
     const added = addresses.filter((a) => !current.supportAddresses.includes(a));
     const removed = current.supportAddresses.filter((a) => !addresses.includes(a));
+    const updatedAt = new Date().toISOString();
 
     let explain: (OutdeskError | undefined)[] = [];
     const result = await Outdesk.transaction
@@ -156,28 +207,27 @@ export namespace Client {
           step(
             client
               .patch({ providerId, clientId })
-              .set({ ...changes, supportAddresses: addresses, version: current.version + 1 })
+              .set({ ...changes, supportAddresses: addresses, updatedAt, version: current.version + 1 })
               .where((attr, op) => op.eq(attr.version, current.version))
               .commit(),
             stale(current.version),
           ),
         ];
-        if (changes.slug !== undefined && changes.slug !== current.slug) {
+        if (slug !== undefined && slug !== current.slug) {
           steps.push(step(unique.delete({ providerId, kind: "client_slug", value: current.slug }).commit()));
           steps.push(
             step(
-              unique.create({ providerId, kind: "client_slug", value: changes.slug, ownerId: clientId }).commit(),
-              slugTaken(changes.slug),
+              unique.create({ providerId, kind: "client_slug", value: slug, ownerId: clientId }).commit(),
+              slugTaken(slug),
             ),
           );
         }
-        if (changes.ticketPrefix !== undefined && changes.ticketPrefix !== current.ticketPrefix) {
-          const value = changes.ticketPrefix;
+        if (ticketPrefix !== undefined && ticketPrefix !== current.ticketPrefix) {
           steps.push(step(unique.delete({ providerId, kind: "ticket_prefix", value: current.ticketPrefix }).commit()));
           steps.push(
             step(
-              unique.create({ providerId, kind: "ticket_prefix", value, ownerId: clientId }).commit(),
-              prefixTaken(value),
+              unique.create({ providerId, kind: "ticket_prefix", value: ticketPrefix, ownerId: clientId }).commit(),
+              prefixTaken(ticketPrefix),
             ),
           );
         }
@@ -190,32 +240,22 @@ export namespace Client {
       })
       .go();
     ensureCommitted(result, explain);
-    return get(clientId);
+    return { ...current, ...changes, supportAddresses: addresses, updatedAt, version: current.version + 1 };
   });
 
-  const setStatus = (status: "active" | "archived") =>
-    fn(z.strictObject({ clientId: z.string(), version: Version.optional() }), async ({ clientId, version }) => {
-      const { providerId } = assertCanManage(clientId);
-      const current = await get(clientId);
-      if (version !== undefined && version !== current.version) throw stale(current.version);
-      if (current.status === status) return current;
-      const patch = Outdesk.entities.client.patch({ providerId, clientId });
-      const write =
-        status === "archived"
-          ? patch.set({ status, archivedAt: new Date().toISOString(), version: current.version + 1 })
-          : patch.set({ status, version: current.version + 1 }).remove(["archivedAt"]);
-      await write
-        .where((attr, op) => op.eq(attr.version, current.version))
-        .go({ response: "none" })
-        .catch((error) => {
-          throw isConditionFailure(error) ? stale(current.version) : error;
-        });
-      return get(clientId);
-    });
+  const VersionInput = z.strictObject({ clientId: z.string(), version: Version.optional() });
 
-  /** Archived clients keep their data and addresses but leave every working view. */
-  export const archive = setStatus("archived");
-  export const restore = setStatus("active");
+  /** Idempotent: archiving an archived client changes nothing and answers its current state. */
+  export const archive = fn(VersionInput, async ({ clientId, version }) => {
+    assertCanManage(clientId);
+    const archivedAt = new Date().toISOString();
+    return patchClient(clientId, version, { status: "archived", archivedAt }, { unless: { status: "archived" } });
+  });
+
+  export const restore = fn(VersionInput, async ({ clientId, version }) => {
+    assertCanManage(clientId);
+    return patchClient(clientId, version, { status: "active" }, { remove: "archivedAt", unless: { status: "active" } });
+  });
 
   export function defaultPrefix(slug: string): string {
     const letters = slug

@@ -107,6 +107,7 @@ export namespace User {
     input: { email: string; name: string; role: Role; clientIds: string[]; password?: string },
   ) {
     const userId = createId("user");
+    const now = new Date().toISOString();
     const inviteToken = input.password ? undefined : `odi_${providerId}.${userId}.${randomSecret()}`;
     const inviteExpiresAt = new Date(Date.now() + INVITE_TTL_MS).toISOString();
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
@@ -120,6 +121,8 @@ export namespace User {
             name: input.name,
             role: input.role,
             clientIds: input.clientIds,
+            createdAt: now,
+            updatedAt: now,
             ...(passwordHash
               ? { status: "active", passwordHash }
               : { status: "invited", inviteHash: sha256(inviteToken!), inviteExpiresAt }),
@@ -129,7 +132,19 @@ export namespace User {
       ])
       .go();
     ensureCommitted(result, [undefined, emailTaken(input.email)]);
-    return { userId, inviteToken, inviteExpiresAt: inviteToken ? inviteExpiresAt : undefined };
+    const user: Info = {
+      id: userId,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      clientIds: input.clientIds,
+      status: passwordHash ? "active" : "invited",
+      lastLoginAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    return { user, inviteToken, inviteExpiresAt: inviteToken ? inviteExpiresAt : undefined };
   }
 
   export const invite = fn(InviteInput, async (input) => {
@@ -138,7 +153,7 @@ export namespace User {
     const clientIds = await checkAssignment(actor.providerId, input.role, input.clientIds);
     const created = await insert(actor.providerId, { ...input, clientIds });
     return {
-      user: await get(created.userId),
+      user: created.user,
       inviteToken: created.inviteToken!,
       inviteExpiresAt: created.inviteExpiresAt!,
     };
@@ -189,21 +204,22 @@ export namespace User {
     if (changes.status === "active" && current.status === "invited") {
       throw InvalidField(["status"], "an invited user becomes active by accepting the invitation");
     }
-    await Outdesk.entities.user
+    const { data } = await Outdesk.entities.user
       .patch({ providerId: actor.providerId, userId })
       .set({
         ...(changes.name ? { name: changes.name } : {}),
         ...(changes.role ? { role: changes.role } : {}),
         ...(clientIds ? { clientIds } : {}),
         ...(changes.status && current.status !== "invited" ? { status: changes.status } : {}),
+        updatedAt: new Date().toISOString(),
         version: current.version + 1,
       })
       .where((attr, op) => op.eq(attr.version, current.version))
-      .go()
+      .go({ response: "all_new" })
       .catch((error) => {
         throw isConditionFailure(error) ? stale : error;
       });
-    return get(userId);
+    return toInfo(data as UserItem);
   });
 
   /** Accepting an invitation sets the password and activates the user. Public: the token is the proof. */

@@ -1,0 +1,57 @@
+import { generateSigningKey } from "@outdesk/core/auth";
+import { Config } from "@outdesk/core/config";
+import { Dynamo } from "@outdesk/core/dynamo";
+import { Log } from "@outdesk/core/log";
+import { startDynamo } from "@outdesk/local/dynamo-local";
+import { freePort } from "@outdesk/local/errors";
+import { ensureTable } from "@outdesk/local/table";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+/** An in-memory DynamoDB Local with a fresh table, configured for core; stop() when done. */
+export async function benchStack() {
+  const dynamo = await startDynamo({ port: await freePort() });
+  const tableName = `bench-${Date.now()}`;
+  Config.configure({
+    dynamoEndpoint: dynamo.endpoint,
+    tableName,
+    region: "us-east-1",
+    signingKey: await generateSigningKey(),
+    signup: "open",
+  });
+  Log.setQuiet(true);
+  await ensureTable(Dynamo.raw(), tableName);
+  return dynamo;
+}
+
+export interface Row {
+  operation: string;
+  measured: number;
+  target: number;
+  note?: string;
+}
+
+/** Runs `work` `times` times and returns DynamoDB requests per run (they are deterministic). */
+export async function requestsPer(times: number, work: (i: number) => Promise<unknown>): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < times; i++) total += (await Dynamo.countRequests(() => work(i))).requests;
+  return total / times;
+}
+
+export function printTable(title: string, rows: Row[]) {
+  const width = Math.max(...rows.map((row) => row.operation.length), 9);
+  const lines = [
+    title,
+    `${"operation".padEnd(width)}  requests  target  ratio  note`,
+    `${"-".repeat(width)}  --------  ------  -----  ----`,
+    ...rows.map(
+      (row) =>
+        `${row.operation.padEnd(width)}  ${String(row.measured).padStart(8)}  ${String(row.target).padStart(6)}  ${(
+          row.measured / row.target
+        )
+          .toFixed(2)
+          .padStart(5)}  ${row.note ?? ""}`,
+    ),
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}

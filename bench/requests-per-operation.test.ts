@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { requestsPerOperation } from "./requests-per-operation";
+
+/** Guards the access-pattern budget: a change that adds a DynamoDB request to a route fails here. */
+describe("DynamoDB requests per operation", () => {
+  it("stays within budget", async () => {
+    const rows = await requestsPerOperation();
+    const measured = Object.fromEntries(rows.map((row) => [row.operation, row.measured]));
+    const plain = rows.filter((row) => !row.note);
+    for (const row of plain) expect(row.measured, row.operation).toBe(row.target);
+    expect(measured).toMatchObject({
+      "GET /v1/me": 1,
+      "POST /v1/clients": 1,
+      "PATCH /v1/clients/:id (slug)": 2,
+      "POST /v1/users (agent)": 2,
+      "PATCH /v1/users/:id (name)": 2,
+      "POST /v1/auth/login": 4,
+      "POST /v1/auth/refresh": 2,
+    });
+    expect(measured["GET /v1/clients (API key)"]).toBeLessThanOrEqual(1.2);
+  }, 120_000);
+});

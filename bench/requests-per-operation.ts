@@ -1,0 +1,113 @@
+import { call, expectStatus } from "../test/api";
+import { buildWorld, PASSWORD } from "../test/world";
+import { benchStack, printTable, type Row, requestsPer } from "./harness";
+
+/**
+ * DynamoDB requests each API operation sends, measured through the public surface
+ * (`app.request`) against DynamoDB Local. Target: 1 per read, 1 per write.
+ */
+export async function requestsPerOperation(): Promise<Row[]> {
+  const world = await buildWorld();
+  const { adminA, agentA1, clientAdminA1, keyA1 } = world.personas;
+  const { body: me } = await call(agentA1, "GET", "/v1/me");
+  const slug = me.provider.slug;
+  const N = 5;
+  const ok = (status: number) => (reply: { status: number; body: unknown }) => expectStatus(reply, status);
+  const rows: Row[] = [];
+  const row = async (operation: string, target: number, work: (i: number) => Promise<unknown>, note?: string) => {
+    rows.push({ operation, measured: await requestsPer(N, work), target, note });
+  };
+
+  await row("GET /v1/me", 1, () => call(agentA1, "GET", "/v1/me").then(ok(200)), "TransactGet provider + user");
+  await row("GET /v1/clients", 1, () => call(agentA1, "GET", "/v1/clients").then(ok(200)));
+  await row("GET /v1/clients/:id", 1, () =>
+    call(clientAdminA1, "GET", `/v1/clients/${world.ids.clientA1}`).then(ok(200)),
+  );
+  await row(
+    "POST /v1/clients",
+    1,
+    (i) =>
+      call(adminA, "POST", "/v1/clients", {
+        name: `Bench ${i}`,
+        slug: `bench-${i}`,
+        timeZone: "UTC",
+        supportAddresses: [`bench${i}@bench.example`],
+      }).then(ok(201)),
+    "1 transaction: client + slug + prefix + address guards",
+  );
+  await row("PATCH /v1/clients/:id (name)", 1, (i) =>
+    call(adminA, "PATCH", `/v1/clients/${world.ids.clientA1}`, { name: `Acme ${i}` }).then(ok(200)),
+  );
+  await row(
+    "PATCH /v1/clients/:id (slug)",
+    1,
+    (i) => call(adminA, "PATCH", `/v1/clients/${world.ids.clientA2}`, { slug: `globex-${i}` }).then(ok(200)),
+    "+1 read: the old guard items to swap",
+  );
+  await row("POST /v1/clients/:id/archive", 1, (i) =>
+    call(adminA, "POST", `/v1/clients/${world.ids.clientA2}/${i % 2 ? "restore" : "archive"}`).then(ok(200)),
+  );
+  await row("GET /v1/users", 1, () => call(adminA, "GET", "/v1/users").then(ok(200)));
+  await row("GET /v1/users/:id", 1, () => call(adminA, "GET", `/v1/users/${world.ids.agentA1}`).then(ok(200)));
+  await row(
+    "POST /v1/users (agent)",
+    1,
+    (i) =>
+      call(adminA, "POST", "/v1/users", {
+        email: `bench${i}@a.example`,
+        name: "Bench",
+        role: "agent",
+        clientIds: [world.ids.clientA1],
+      }).then(ok(201)),
+    "+1 BatchGet: assigned clients must exist",
+  );
+  await row(
+    "PATCH /v1/users/:id (name)",
+    1,
+    (i) => call(adminA, "PATCH", `/v1/users/${world.ids.agentA1}`, { name: `Agent ${i}` }).then(ok(200)),
+    "+1 read: permissions depend on the target",
+  );
+  await row("GET /v1/api-keys", 1, () => call(adminA, "GET", "/v1/api-keys").then(ok(200)));
+  await row("POST /v1/api-keys", 1, (i) => call(adminA, "POST", "/v1/api-keys", { name: `k${i}` }).then(ok(201)));
+  const keys = [];
+  for (let i = 0; i < N; i++) keys.push((await call(adminA, "POST", "/v1/api-keys", { name: `r${i}` })).body.apiKey.id);
+  await row("DELETE /v1/api-keys/:id", 1, (i) => call(adminA, "DELETE", `/v1/api-keys/${keys[i]}`).then(ok(200)));
+  await row(
+    "GET /v1/clients (API key)",
+    1,
+    () => call(keyA1, "GET", "/v1/clients").then(ok(200)),
+    "key lookup cached per instance for 60 s",
+  );
+  await row(
+    "POST /v1/auth/login",
+    2,
+    () =>
+      call(undefined, "POST", "/v1/auth/login", { provider: slug, email: me.user.email, password: PASSWORD }).then(
+        ok(200),
+      ),
+    "slug route + user by email, 1 transaction, +1 rate-limit counter",
+  );
+  const refresh = (
+    await call(undefined, "POST", "/v1/auth/login", { provider: slug, email: me.user.email, password: PASSWORD })
+  ).body.refreshToken as string;
+  let token = refresh;
+  await row(
+    "POST /v1/auth/refresh",
+    2,
+    async () => {
+      const reply = expectStatus(await call(undefined, "POST", "/v1/auth/refresh", { refreshToken: token }), 200);
+      token = reply.body.refreshToken;
+    },
+    "TransactGet session + user, 1 conditional rotate",
+  );
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dynamo = await benchStack();
+  try {
+    printTable("DynamoDB requests per API operation (mean of 5 runs)", await requestsPerOperation());
+  } finally {
+    await dynamo.stop();
+  }
+}
