@@ -1,4 +1,4 @@
-import { call, expectStatus } from "../test/api";
+import { call, expectStatus, type Reply } from "../test/api";
 import { buildWorld, PASSWORD } from "../test/world";
 import { benchStack, printTable, type Row, requestsPer } from "./harness";
 
@@ -12,7 +12,7 @@ export async function requestsPerOperation(): Promise<Row[]> {
   const { body: me } = await call(agentA1, "GET", "/v1/me");
   const slug = me.provider.slug;
   const N = 5;
-  const ok = (status: number) => (reply: { status: number; body: unknown }) => expectStatus(reply, status);
+  const ok = (status: number) => (reply: Reply) => expectStatus(reply, status);
   const rows: Row[] = [];
   const row = async (operation: string, target: number, work: (i: number) => Promise<unknown>, note?: string) => {
     rows.push({ operation, measured: await requestsPer(N, work), target, note });
@@ -69,7 +69,7 @@ export async function requestsPerOperation(): Promise<Row[]> {
   );
   await row("GET /v1/api-keys", 1, () => call(adminA, "GET", "/v1/api-keys").then(ok(200)));
   await row("POST /v1/api-keys", 1, (i) => call(adminA, "POST", "/v1/api-keys", { name: `k${i}` }).then(ok(201)));
-  const keys = [];
+  const keys: string[] = [];
   for (let i = 0; i < N; i++) keys.push((await call(adminA, "POST", "/v1/api-keys", { name: `r${i}` })).body.apiKey.id);
   await row("DELETE /v1/api-keys/:id", 1, (i) => call(adminA, "DELETE", `/v1/api-keys/${keys[i]}`).then(ok(200)));
   await row(
