@@ -26,6 +26,11 @@ export interface World {
     keyA1: string;
     addressA1: string;
     addressB1: string;
+    /** One ticket per client; a1's has an internal note. */
+    ticketA1: string;
+    ticketA2: string;
+    ticketB1: string;
+    noteA1: string;
   };
 }
 
@@ -105,6 +110,15 @@ export async function buildWorld(): Promise<World> {
     await call(adminA, "POST", "/v1/api-keys", { name: "acme portal", clientId: clientA1 }),
     201,
   ).body;
+  const ticketA1 = await createTicket(adminA, clientA1, "Printer on fire");
+  const ticketA2 = await createTicket(adminA, clientA2, "VPN drops");
+  const ticketB1 = await createTicket(adminB, clientB1, "TPS reports");
+  const note = expectStatus(
+    await call(adminA, "POST", `/v1/clients/${clientA1}/tickets/${ticketA1}/notes`, {
+      body: "Internal: customer is VIP",
+    }),
+    201,
+  );
   return {
     personas: {
       adminA,
@@ -130,6 +144,29 @@ export async function buildWorld(): Promise<World> {
       keyA1: keyA1.apiKey.id,
       addressA1,
       addressB1,
+      ticketA1,
+      ticketA2,
+      ticketB1,
+      noteA1: note.body.message.id,
     },
   };
+}
+
+export async function createTicket(
+  persona: Persona,
+  clientId: string,
+  subject: string,
+  extra: Record<string, unknown> = {},
+) {
+  const reply = expectStatus(
+    await call(persona, "POST", "/v1/tickets", {
+      clientId,
+      subject,
+      body: `${subject}: please help.`,
+      requester: { name: "Riley Requester", email: "riley@customer.example" },
+      ...extra,
+    }),
+    201,
+  );
+  return reply.body.id as string;
 }

@@ -17,8 +17,10 @@ export type Actor =
       role: Role;
       /** Clients this actor may touch: "all" for provider admins and provider-wide keys. */
       clientIds: "all" | string[];
+      /** Display name (user name or key name), for message authors and audit entries. */
+      name?: string;
     }
-  | { type: "system"; providerId: string; id: string; role: "system"; clientIds: "all" }
+  | { type: "system"; providerId: string; id: string; role: "system"; clientIds: "all"; name?: string }
   | { type: "public" };
 
 export type TenantActor = Exclude<Actor, { type: "public" }>;

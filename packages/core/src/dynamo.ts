@@ -10,6 +10,8 @@ import { ProviderEntity } from "./tenancy/provider.entity";
 import { ProviderSlugEntity } from "./tenancy/provider-slug.entity";
 import { UniqueEntity } from "./tenancy/unique.entity";
 import { UserEntity } from "./tenancy/user.entity";
+import { QueueStatsEntity } from "./ticket/queue-stats.entity";
+import { MessageEntity, TicketEntity, TicketEventEntity } from "./ticket/ticket.entity";
 
 let client: DynamoDBClient | undefined;
 let requests = 0;
@@ -49,6 +51,10 @@ const entities = {
   session: SessionEntity,
   apiKey: ApiKeyEntity,
   rateLimit: RateLimitEntity,
+  ticket: TicketEntity,
+  message: MessageEntity,
+  ticketEvent: TicketEventEntity,
+  queueStats: QueueStatsEntity,
 };
 
 function tableName(): string | undefined {

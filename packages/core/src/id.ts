@@ -6,6 +6,9 @@ const prefixes = {
   user: "usr",
   session: "ses",
   apiKey: "key",
+  ticket: "tkt",
+  message: "msg",
+  event: "evt",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -7,6 +7,10 @@ import { Table } from "./table";
  * table and GSIs alike. Only these global routing items are exempt, and they hold ids only.
  */
 const globalRouting = new Set(["providerSlug", "inboundAddress", "rateLimit"]);
+/** The tenant directory: one GSI partition listing provider ids, read only by timers. */
+const globalIndexes = new Set(["provider.directory"]);
+/** Items that belong to one client carry the client id second in their table key. */
+const clientOwned = new Set(["ticket", "message", "ticketEvent"]);
 
 type IndexDefinition = { index?: string; pk: { field: string; composite: string[] }; sk: { field: string } };
 
@@ -18,11 +22,16 @@ describe("key shapes", () => {
   for (const [name, entity] of Object.entries(Outdesk.entities)) {
     it(`${name}: every partition key starts with the provider id`, () => {
       for (const [pattern, index] of Object.entries(indexesOf(entity))) {
+        if (globalIndexes.has(`${name}.${pattern}`)) {
+          expect(index.pk.composite, `${name}.${pattern}`).toEqual([]);
+          continue;
+        }
         if (globalRouting.has(name)) {
           expect(index.pk.composite, `${name}.${pattern}`).not.toContain("providerId");
           continue;
         }
         expect(index.pk.composite[0], `${name}.${pattern}`).toBe("providerId");
+        if (clientOwned.has(name) && !index.index) expect(index.pk.composite[1], `${name}.${pattern}`).toBe("clientId");
       }
     });
 

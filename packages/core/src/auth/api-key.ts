@@ -133,8 +133,8 @@ export namespace ApiKey {
     const { data } = await Outdesk.entities.apiKey.get({ providerId, keyId }).go();
     if (!data || data.revokedAt || !safeEqual(data.secretHash, sha256(token))) throw invalid;
     const actor: Actor = data.clientId
-      ? { type: "api_key", providerId, id: keyId, role: "client_admin", clientIds: [data.clientId] }
-      : { type: "api_key", providerId, id: keyId, role: "provider_admin", clientIds: "all" };
+      ? { type: "api_key", providerId, id: keyId, role: "client_admin", clientIds: [data.clientId], name: data.name }
+      : { type: "api_key", providerId, id: keyId, role: "provider_admin", clientIds: "all", name: data.name };
     if (cache.size > 1000) cache.clear();
     cache.set(token, { actor, until: Date.now() + CACHE_MS });
     return actor;

@@ -56,6 +56,7 @@ async function issue(user: UserItem, sessionId: string, secret: string): Promise
       sessionId,
       role: user.role,
       clientIds: user.clientIds ?? [],
+      name: user.name,
     }),
     refreshToken: refreshToken(user.providerId, user.userId, sessionId, secret),
     tokenType: "Bearer",

@@ -14,6 +14,7 @@ const Claims = z.object({
   sid: z.string(),
   role: z.enum(["provider_admin", "agent", "client_admin"]),
   cids: z.array(z.string()),
+  name: z.string().optional(),
 });
 
 /**
@@ -26,9 +27,16 @@ export async function signAccessToken(input: {
   sessionId: string;
   role: Role;
   clientIds: string[];
+  name: string;
 }): Promise<string> {
   const { privateKey, kid } = await signingKeys();
-  return new SignJWT({ pid: input.providerId, sid: input.sessionId, role: input.role, cids: input.clientIds })
+  return new SignJWT({
+    pid: input.providerId,
+    sid: input.sessionId,
+    role: input.role,
+    cids: input.clientIds,
+    name: input.name,
+  })
     .setProtectedHeader({ alg: "EdDSA", kid })
     .setSubject(input.userId)
     .setIssuer(ISSUER)
@@ -48,6 +56,6 @@ export async function verifyAccessToken(token: string): Promise<Actor> {
   }
   const claims = Claims.safeParse(payload);
   if (!claims.success) throw Unauthorized("The access token is invalid or has expired");
-  const { sub, pid, role, cids } = claims.data;
-  return { type: "user", providerId: pid, id: sub, role, clientIds: role === "provider_admin" ? "all" : cids };
+  const { sub, pid, role, cids, name } = claims.data;
+  return { type: "user", providerId: pid, id: sub, role, clientIds: role === "provider_admin" ? "all" : cids, name };
 }

@@ -13,6 +13,12 @@ export const ClientEntity = new Entity({
     timeZone: { type: "string", required: true },
     supportAddresses: { type: "list", items: { type: "string" }, required: true, default: () => [] },
     status: { type: ["active", "archived"] as const, required: true, default: "active" },
+    /** Custom ticket field definitions (validated by Client.TicketField before writing). */
+    ticketFields: { type: "any", required: true, default: () => [] },
+    /** Solved tickets close after this many days without activity. */
+    autoCloseDays: { type: "number", required: true, default: 4 },
+    /** Per-client ticket number counter: ACME-1 … ACME-1042. */
+    lastTicketNumber: { type: "number", required: true, default: 0 },
     archivedAt: { type: "string" },
     ...timestamps,
     ...version,

@@ -18,6 +18,27 @@ const SupportAddresses = z
   .refine((list) => new Set(list).size === list.length, "addresses must be distinct");
 
 export namespace Client {
+  export const TicketField = z
+    .strictObject({
+      key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, digits and underscores"),
+      label: Name,
+      type: z.enum(["text", "number", "boolean", "date", "select"]),
+      options: z.array(z.string().min(1).max(80)).max(50).optional().describe("the choices of a select field"),
+      required: z.boolean().default(false).describe("must be set before the ticket is solved"),
+    })
+    .refine((field) => field.type !== "select" || (field.options?.length ?? 0) > 0, {
+      message: "a select field needs options",
+      path: ["options"],
+    })
+    .meta({ id: "TicketField" });
+  export type TicketField = z.infer<typeof TicketField>;
+
+  const TicketFields = z
+    .array(TicketField)
+    .max(30)
+    .refine((list) => new Set(list.map((f) => f.key)).size === list.length, "field keys must be distinct");
+  const AutoCloseDays = z.number().int().min(1).max(90);
+
   export const Info = z
     .object({
       id: z.string(),
@@ -28,6 +49,8 @@ export namespace Client {
       supportAddresses: z.array(z.string()),
       status: z.enum(["active", "archived"]),
       archivedAt: z.string().nullable(),
+      ticketFields: z.array(TicketField),
+      autoCloseDays: z.number(),
       createdAt: z.string(),
       updatedAt: z.string(),
       version: z.number(),
@@ -42,6 +65,8 @@ export namespace Client {
       ticketPrefix: TicketPrefix.optional().describe("defaults to the slug, upper-cased, without dashes"),
       timeZone: TimeZone,
       supportAddresses: SupportAddresses.default([]),
+      ticketFields: TicketFields.default([]),
+      autoCloseDays: AutoCloseDays.default(4),
     })
     .meta({ id: "ClientCreate" });
 
@@ -52,6 +77,8 @@ export namespace Client {
       ticketPrefix: TicketPrefix.optional(),
       timeZone: TimeZone.optional(),
       supportAddresses: SupportAddresses.optional(),
+      ticketFields: TicketFields.optional(),
+      autoCloseDays: AutoCloseDays.optional(),
       version: Version.optional().describe("the version you read; the update fails with 409 if it changed"),
     })
     .meta({ id: "ClientUpdate" });
@@ -68,6 +95,8 @@ export namespace Client {
       supportAddresses: item.supportAddresses ?? [],
       status: item.status,
       archivedAt: item.archivedAt ?? null,
+      ticketFields: (item.ticketFields ?? []) as TicketField[],
+      autoCloseDays: item.autoCloseDays ?? 4,
       createdAt: item.createdAt,
       updatedAt: item.updatedAt,
       version: item.version,
@@ -113,6 +142,7 @@ export namespace Client {
       ...input,
       ticketPrefix,
       status: "active",
+      lastTicketNumber: 0,
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -157,7 +187,9 @@ export namespace Client {
   async function patchClient(
     clientId: string,
     version: number | undefined,
-    changes: Partial<Pick<ClientItem, "name" | "timeZone" | "status" | "archivedAt">>,
+    changes: Partial<
+      Pick<ClientItem, "name" | "timeZone" | "status" | "archivedAt" | "ticketFields" | "autoCloseDays">
+    >,
     options: { remove?: "archivedAt"; unless?: { status: ClientItem["status"] } } = {},
   ): Promise<Info> {
     const { providerId } = useTenant();

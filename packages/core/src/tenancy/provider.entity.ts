@@ -13,5 +13,11 @@ export const ProviderEntity = new Entity({
   },
   indexes: {
     byId: { pk: { field: "pk", composite: ["providerId"] }, sk: { field: "sk", composite: [] } },
+    /** The list of tenants, for timers that visit every provider. The one global GSI partition; ids only. */
+    directory: {
+      index: "gsi1",
+      pk: { field: "gsi1pk", composite: [] },
+      sk: { field: "gsi1sk", composite: ["providerId"] },
+    },
   },
 });

@@ -65,6 +65,18 @@ export namespace Provider {
     return data?.providerId;
   }
 
+  /** Every provider id, a page at a time (timers visit each tenant in turn). */
+  export async function* allIds(): AsyncGenerator<string> {
+    let cursor: string | null = null;
+    do {
+      const page: { data: { providerId: string }[]; cursor: string | null } = await Outdesk.entities.provider.query
+        .directory({})
+        .go({ cursor, limit: 100, attributes: ["providerId"] });
+      for (const row of page.data) yield row.providerId;
+      cursor = page.cursor;
+    } while (cursor);
+  }
+
   export async function current(): Promise<Info> {
     const { providerId } = useTenant();
     const { data } = await Outdesk.entities.provider.get({ providerId }).go();

@@ -10,6 +10,8 @@ import { handleError } from "./errors";
 import { me } from "./me";
 import { requestContext } from "./middleware";
 import { signup } from "./signup";
+import { ticketThread } from "./ticket-thread";
+import { tickets } from "./tickets";
 import { users } from "./users";
 
 /** JSON bodies above this are refused before parsing (413). */
@@ -46,6 +48,8 @@ export function createApp() {
   app.route("/v1/auth", auth);
   app.route("/v1/me", me);
   app.route("/v1/clients", clients);
+  app.route("/v1/clients", ticketThread);
+  app.route("/v1/tickets", tickets);
   app.route("/v1/users", users);
   app.route("/v1/api-keys", apiKeys);
   app.route("/v1/docs", docs);

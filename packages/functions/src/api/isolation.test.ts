@@ -197,7 +197,186 @@ const spec: IsolationSpec = {
     ],
     rereads: () => [{ as: "adminA", path: "/v1/api-keys" }],
   },
+
+  "GET /v1/tickets": {
+    sample: () => ({ path: "/v1/tickets" }),
+    probes: (w) => [
+      { as: "agentA1", path: `/v1/tickets?view=client&clientId=${w.ids.clientA2}&status=new`, expect: 404 },
+      { as: "clientAdminA1", path: `/v1/tickets?view=client&clientId=${w.ids.clientA2}&status=new`, expect: 404 },
+      { as: "clientAdminA1", path: "/v1/tickets?view=unassigned", expect: 403 },
+    ],
+    rereads: () => [],
+    hidden: (w) => [
+      { as: "adminB", path: "/v1/tickets?view=all&status=new", mustNotContain: [w.ids.ticketA1, w.ids.ticketA2] },
+      // A provider admin naming another tenant's client gets an empty page: the query is keyed by their own provider.
+      {
+        as: "adminB",
+        path: `/v1/tickets?view=client&clientId=${w.ids.clientA1}&status=new`,
+        mustNotContain: [w.ids.ticketA1],
+      },
+      { as: "adminA", path: "/v1/tickets?view=all&status=new", mustNotContain: [w.ids.ticketB1] },
+      { as: "agentA1", path: "/v1/tickets?view=all&status=new", mustNotContain: [w.ids.ticketA2, w.ids.ticketB1] },
+      { as: "agentA1", path: "/v1/tickets?view=unassigned", mustNotContain: [w.ids.ticketA2, w.ids.ticketB1] },
+      {
+        as: "clientAdminA1",
+        path: "/v1/tickets?view=all&status=new",
+        mustNotContain: [w.ids.ticketA2, w.ids.ticketB1],
+      },
+      { as: "keyA1", path: "/v1/tickets?view=all&status=new", mustNotContain: [w.ids.ticketA2] },
+      {
+        as: "agentA1",
+        path: `/v1/tickets?view=all&status=new&clientId=${w.ids.clientA2}`,
+        mustNotContain: [w.ids.ticketA2],
+      },
+    ],
+  },
+  "GET /v1/tickets/counts": {
+    sample: () => ({ path: "/v1/tickets/counts" }),
+    probes: () => [],
+    rereads: () => [],
+    hidden: (w) => [
+      { as: "adminB", path: "/v1/tickets/counts", mustNotContain: [w.ids.clientA1, w.ids.clientA2] },
+      { as: "agentA1", path: "/v1/tickets/counts", mustNotContain: [w.ids.clientA2, w.ids.clientB1] },
+      { as: "clientAdminA1", path: "/v1/tickets/counts", mustNotContain: [w.ids.clientA2] },
+    ],
+  },
+  "POST /v1/tickets": {
+    sample: (w) => ({ path: "/v1/tickets", body: ticketCreate(w.ids.clientA1) }),
+    probes: (w) => [
+      { as: "adminB", path: "/v1/tickets", body: ticketCreate(w.ids.clientA1), expect: 404 },
+      { as: "agentA1", path: "/v1/tickets", body: ticketCreate(w.ids.clientA2), expect: 404 },
+      { as: "clientAdminA1", path: "/v1/tickets", body: ticketCreate(w.ids.clientA2), expect: 404 },
+      { as: "keyA1", path: "/v1/tickets", body: ticketCreate(w.ids.clientA2), expect: 404 },
+      {
+        as: "adminA",
+        path: "/v1/tickets",
+        body: { ...ticketCreate(w.ids.clientA1), assigneeId: w.ids.adminB },
+        expect: 400,
+      },
+    ],
+    rereads: (w) => [
+      { as: "adminB", path: "/v1/tickets/counts" },
+      { as: "adminA", path: `/v1/tickets?view=client&clientId=${w.ids.clientA2}&status=new` },
+    ],
+  },
+  "POST /v1/tickets/bulk": {
+    sample: (w) => ({
+      path: "/v1/tickets/bulk",
+      body: { tickets: [{ clientId: w.ids.clientA1, ticketId: w.ids.ticketA1 }], status: "pending" },
+    }),
+    probes: (w) => [
+      // Bulk answers per ticket: foreign tickets come back not_found and stay untouched.
+      {
+        as: "adminB",
+        path: "/v1/tickets/bulk",
+        body: { tickets: [{ clientId: w.ids.clientA1, ticketId: w.ids.ticketA1 }], status: "pending" },
+        expect: 200,
+      },
+      {
+        as: "agentA1",
+        path: "/v1/tickets/bulk",
+        body: { tickets: [{ clientId: w.ids.clientA2, ticketId: w.ids.ticketA2 }], status: "pending" },
+        expect: 200,
+      },
+      {
+        as: "adminA",
+        path: "/v1/tickets/bulk",
+        body: { tickets: [{ clientId: w.ids.clientB1, ticketId: w.ids.ticketB1 }], status: "pending" },
+        expect: 200,
+      },
+      {
+        as: "clientAdminA1",
+        path: "/v1/tickets/bulk",
+        body: { tickets: [{ clientId: w.ids.clientA1, ticketId: w.ids.ticketA1 }], status: "pending" },
+        expect: 403,
+      },
+    ],
+    rereads: ticketRereads,
+  },
+  "GET /v1/clients/:clientId/tickets/:ticketId": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1) }),
+    probes: (w) => ticketProbes("", undefined)(w).filter((probe) => probe.expect === 404),
+    rereads: () => [],
+    hidden: (w) => [
+      { as: "clientAdminA1", path: t(w.ids.clientA1, w.ids.ticketA1), mustNotContain: [w.ids.noteA1, "VIP"] },
+      { as: "keyA1", path: t(w.ids.clientA1, w.ids.ticketA1), mustNotContain: [w.ids.noteA1, "VIP"] },
+    ],
+  },
+  "PATCH /v1/clients/:clientId/tickets/:ticketId": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1), body: { priority: "urgent" } }),
+    probes: ticketProbes("", { priority: "urgent" }),
+    rereads: ticketRereads,
+  },
+  "POST /v1/clients/:clientId/tickets/:ticketId/replies": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, "/replies"), body: { body: "hi" } }),
+    probes: (w) => ticketProbes("/replies", { body: "hi" })(w).filter((probe) => probe.expect === 404),
+    rereads: ticketRereads,
+  },
+  "POST /v1/clients/:clientId/tickets/:ticketId/notes": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, "/notes"), body: { body: "hi" } }),
+    probes: ticketProbes("/notes", { body: "hi" }),
+    rereads: ticketRereads,
+  },
+  "POST /v1/clients/:clientId/tickets/:ticketId/escalate": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, "/escalate"), body: { tier: "L2", reason: "probe" } }),
+    probes: ticketProbes("/escalate", { tier: "L3", reason: "probe" }),
+    rereads: ticketRereads,
+  },
+  "POST /v1/clients/:clientId/tickets/:ticketId/merge": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, "/merge"), body: { targetTicketId: w.ids.ticketA2 } }),
+    probes: (w) => [
+      ...ticketProbes("/merge", { targetTicketId: w.ids.ticketA1 })(w),
+      // Merging into another tenant's or another client's ticket is refused.
+      {
+        as: "adminA",
+        path: t(w.ids.clientA1, w.ids.ticketA1, "/merge"),
+        body: { targetTicketId: w.ids.ticketB1 },
+        expect: 400,
+      },
+      {
+        as: "adminA",
+        path: t(w.ids.clientA1, w.ids.ticketA1, "/merge"),
+        body: { targetTicketId: w.ids.ticketA2 },
+        expect: 400,
+      },
+    ],
+    rereads: ticketRereads,
+  },
+  "POST /v1/clients/:clientId/tickets/:ticketId/take": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, "/take") }),
+    probes: ticketProbes("/take", undefined),
+    rereads: ticketRereads,
+  },
 };
+
+const t = (clientId: string, ticketId: string, rest = "") => `/v1/clients/${clientId}/tickets/${ticketId}${rest}`;
+
+/** Every persona outside ticket a1 or a2 aims at it; staff of a1 without a2 get 404 for a2's. */
+function ticketProbes(rest: string, body: unknown, clientAdminExpect: 403 | 404 = 403) {
+  return (w: World) => [
+    { as: "adminB" as const, path: t(w.ids.clientA1, w.ids.ticketA1, rest), body, expect: 404 as const },
+    // The right ticket id under another client's path is not found either.
+    { as: "adminA" as const, path: t(w.ids.clientA2, w.ids.ticketA1, rest), body, expect: 404 as const },
+    { as: "adminA" as const, path: t(w.ids.clientB1, w.ids.ticketB1, rest), body, expect: 404 as const },
+    { as: "agentA1" as const, path: t(w.ids.clientA2, w.ids.ticketA2, rest), body, expect: 404 as const },
+    { as: "clientAdminA2" as const, path: t(w.ids.clientA1, w.ids.ticketA1, rest), body, expect: 404 as const },
+    { as: "clientAdminA1" as const, path: t(w.ids.clientA2, w.ids.ticketA2, rest), body, expect: 404 as const },
+    { as: "keyA1" as const, path: t(w.ids.clientA2, w.ids.ticketA2, rest), body, expect: 404 as const },
+    { as: "clientAdminA1" as const, path: t(w.ids.clientA1, w.ids.ticketA1, rest), body, expect: clientAdminExpect },
+  ];
+}
+
+function ticketRereads(w: World) {
+  return [
+    { as: "adminA" as const, path: t(w.ids.clientA1, w.ids.ticketA1) },
+    { as: "adminA" as const, path: t(w.ids.clientA2, w.ids.ticketA2) },
+    { as: "adminB" as const, path: t(w.ids.clientB1, w.ids.ticketB1) },
+  ];
+}
+
+function ticketCreate(clientId: string) {
+  return { clientId, subject: "Probe", body: "probe", requester: { email: "probe@x.example" } };
+}
 
 function clientRereads(w: World) {
   return [

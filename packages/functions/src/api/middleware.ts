@@ -31,6 +31,8 @@ export const requestContext: MiddlewareHandler<ApiEnv> = async (c, next) => {
  * request inside that actor's context. Nothing downstream reads a tenant from the request.
  */
 export const requireAuth: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  // Routers mounted on one prefix may both apply it; the first resolution stands.
+  if (c.get("actor").type !== "public") return next();
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw Unauthorized("Send Authorization: Bearer <access token or API key>");

@@ -1,0 +1,558 @@
+import { z } from "zod";
+import { canAccessClient, type TenantActor, useTenant } from "../actor";
+import { ensureCommitted, isConditionFailure } from "../common/transaction";
+import { Outdesk } from "../dynamo";
+import { Conflict, Forbidden, InvalidField, NotFound, OutdeskError } from "../error";
+import { fn } from "../fn";
+import { createId } from "../id";
+import { Client } from "../tenancy/client";
+import { canTransition, type Status, statsDelta, statusAfterRequesterReply, transitions } from "./lifecycle";
+import {
+  type EventInfo,
+  type MessageInfo,
+  type MessageItem,
+  type TicketItem,
+  type TicketPage,
+  toEventInfo,
+  toMessageInfo,
+  toTicketInfo,
+} from "./model";
+import { sanitizeMessageHtml } from "./sanitize";
+import {
+  BulkInput,
+  CreateInput,
+  EscalateInput,
+  type FieldValue,
+  MergeInput,
+  MessageInput,
+  UpdateInput,
+} from "./schema";
+import { NO_DUE_TIME, UNASSIGNED } from "./ticket.entity";
+import {
+  assertTicketVisible,
+  type ClientItem,
+  commitPlan,
+  eventCommits,
+  loadForWrite,
+  type Plan,
+  statsCommits,
+  type UserItem,
+  type WriteContext,
+} from "./write";
+
+export { transitions } from "./lifecycle";
+export { EventInfo, MessageInfo, TicketInfo, TicketPage } from "./model";
+export { Queue } from "./queue";
+export * as TicketSchema from "./schema";
+
+const isStaff = (actor: TenantActor) => actor.role !== "client_admin";
+
+function assertStaff(actor: TenantActor) {
+  if (!isStaff(actor)) throw Forbidden("Only the provider's staff can do this");
+}
+
+/** Validates field values against the client's definitions; `solving` also enforces required ones. */
+function checkFields(client: ClientItem, values: Record<string, z.infer<typeof FieldValue>>, solving: boolean) {
+  const definitions = (client.ticketFields ?? []) as Client.TicketField[];
+  const byKey = new Map(definitions.map((field) => [field.key, field]));
+  for (const [key, value] of Object.entries(values)) {
+    const field = byKey.get(key);
+    const path = ["fields", key];
+    if (!field) throw InvalidField(path, "no such field for this client");
+    if (value === null) continue;
+    const ok =
+      (field.type === "text" && typeof value === "string") ||
+      (field.type === "number" && typeof value === "number" && Number.isFinite(value)) ||
+      (field.type === "boolean" && typeof value === "boolean") ||
+      (field.type === "date" && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) ||
+      (field.type === "select" && typeof value === "string" && (field.options ?? []).includes(value));
+    if (!ok) {
+      const expected = field.type === "select" ? `one of ${(field.options ?? []).join(", ")}` : `a ${field.type}`;
+      throw InvalidField(path, `must be ${expected}${field.type === "date" ? " (YYYY-MM-DD)" : ""}`);
+    }
+  }
+  if (solving) {
+    const missing = definitions.filter((f) => f.required && (values[f.key] === undefined || values[f.key] === null));
+    if (missing.length > 0) throw InvalidField(["fields", missing[0]!.key], "is required before the ticket is solved");
+  }
+}
+
+/** An assignee must be an active agent serving the client, or a provider admin. */
+function checkAssignee(user: UserItem | undefined, clientId: string) {
+  const ok =
+    user?.status === "active" &&
+    (user.role === "provider_admin" || (user.role === "agent" && (user.clientIds ?? []).includes(clientId)));
+  if (!ok) throw InvalidField(["assigneeId"], "not an active agent serving this client");
+}
+
+function illegalTransition(from: Status, to: Status) {
+  return new OutdeskError("conflict", `A ticket cannot go from ${from} to ${to}`, {
+    issues: [{ path: ["status"], message: `allowed from ${from}: ${transitions[from].join(", ") || "none"}` }],
+    allowed: transitions[from],
+  });
+}
+
+function statusChange(from: Status, to: Status, at: string): Partial<TicketItem> {
+  if (!canTransition(from, to)) throw illegalTransition(from, to);
+  if (from === to) return {};
+  return {
+    status: to,
+    ...(to === "solved" ? { solvedAt: at } : {}),
+    ...(to === "closed" ? { closedAt: at } : {}),
+  };
+}
+
+function authorOf(actor: TenantActor) {
+  return {
+    authorType: isStaff(actor) ? ("agent" as const) : ("client_admin" as const),
+    authorId: actor.id,
+    authorName: actor.name ?? (actor.type === "api_key" ? "API" : "Outdesk"),
+  };
+}
+
+function messageDraft(
+  actor: TenantActor,
+  input: {
+    body: string;
+    bodyHtml?: string | undefined;
+    attachments: MessageItem["attachments"];
+    timeSpentMinutes?: number;
+  },
+  visibility: "public" | "internal",
+  channel: MessageItem["channel"],
+  at: string,
+): Omit<MessageItem, "providerId" | "clientId" | "ticketId"> {
+  return {
+    messageId: createId("message"),
+    visibility,
+    ...authorOf(actor),
+    bodyText: input.body,
+    bodyHtml: input.bodyHtml ? sanitizeMessageHtml(input.bodyHtml) : undefined,
+    attachments: input.attachments,
+    channel,
+    timeSpentMinutes: input.timeSpentMinutes ?? 0,
+    createdAt: at,
+  };
+}
+
+/** Hides what client admins must never see: internal notes and internal events. */
+function pageFor(
+  actor: TenantActor,
+  ticket: TicketItem,
+  messages: MessageItem[],
+  events: EventInfo[],
+  internal: Set<string>,
+): TicketPage {
+  const staff = isStaff(actor);
+  return {
+    ticket: toTicketInfo(ticket),
+    messages: messages.filter((m) => staff || m.visibility === "public").map(toMessageInfo),
+    events: events.filter((e) => staff || !internal.has(e.id)),
+  };
+}
+
+export namespace Ticket {
+  export const create = fn(CreateInput, async (input) => {
+    const actor = assertTicketVisible(input.clientId);
+    const { providerId } = actor;
+    if (!isStaff(actor) && input.assigneeId) throw Forbidden("Only the provider's staff can assign tickets");
+    // One UpdateItem takes the next number and returns the client (prefix, fields, status).
+    const client = await Outdesk.entities.client
+      .patch({ providerId, clientId: input.clientId })
+      .add({ lastTicketNumber: 1 })
+      .where((attr, op) => op.eq(attr.status, "active"))
+      .go({ response: "all_new" })
+      .then(({ data }) => data as ClientItem)
+      .catch(async (error) => {
+        if (!isConditionFailure(error)) throw error;
+        await Client.get(input.clientId);
+        throw InvalidField(["clientId"], "the client is archived and takes no new tickets");
+      });
+    checkFields(client, input.fields, false);
+    if (input.assigneeId) {
+      const { data } = await Outdesk.entities.user.get({ providerId, userId: input.assigneeId }).go();
+      checkAssignee(data ?? undefined, input.clientId);
+    }
+    const now = new Date().toISOString();
+    const ticket: TicketItem = {
+      providerId,
+      clientId: input.clientId,
+      ticketId: createId("ticket"),
+      number: client.lastTicketNumber,
+      key: `${client.ticketPrefix}-${client.lastTicketNumber}`,
+      subject: input.subject,
+      status: "new",
+      priority: input.priority,
+      type: input.type,
+      category: input.category || undefined,
+      tags: input.tags,
+      assigneeId: input.assigneeId ?? UNASSIGNED,
+      tier: "L1",
+      channel: input.channel,
+      requesterName: input.requester.name,
+      requesterEmail: input.requester.email,
+      ccs: input.ccs,
+      fields: input.fields,
+      createdBy: actor.id,
+      createdAt: now,
+      updatedAt: now,
+      dueAt: NO_DUE_TIME,
+      messageCount: 1,
+      timeSpentMinutes: 0,
+      version: 1,
+    };
+    const message = messageDraft(actor, { ...input }, "public", input.channel, now);
+    const result = await Outdesk.transaction
+      .write((services) => [
+        services.ticket.create(ticket).commit(),
+        services.message
+          .create({ providerId, clientId: ticket.clientId, ticketId: ticket.ticketId, ...message })
+          .commit(),
+        ...eventCommits(services, ticket, actor, now, [
+          { field: "created", to: { channel: ticket.channel, subject: ticket.subject } },
+        ]),
+        ...statsCommits(services, providerId, ticket.clientId, statsDelta(null, ticket)),
+      ])
+      .go();
+    ensureCommitted(result, []);
+    return toTicketInfo(ticket);
+  });
+
+  /** The ticket page: ticket, messages and audit trail in one Query on its item collection. */
+  export async function get(clientId: string, ticketId: string): Promise<TicketPage> {
+    const actor = assertTicketVisible(clientId);
+    const { data } = await Outdesk.collections
+      .ticketThread({ providerId: actor.providerId, clientId, ticketId })
+      .go({ pages: "all" });
+    const ticket = data.ticket[0];
+    if (!ticket) throw NotFound("Ticket");
+    const internal = new Set(data.ticketEvent.filter((e) => e.internal).map((e) => e.eventId));
+    return pageFor(actor, ticket, data.message, data.ticketEvent.map(toEventInfo), internal);
+  }
+
+  /** The changes of an update as a plan, given what was read. Shared by PATCH and bulk updates. */
+  function planUpdate(ctx: WriteContext, input: z.output<typeof UpdateInput>): Plan {
+    const { ticket, client } = ctx;
+    const now = new Date().toISOString();
+    const set: Plan["set"] = {};
+    const events: Plan["events"] = [];
+    const remove: Plan["remove"] = [];
+    const change = <K extends keyof TicketItem>(field: K, to: TicketItem[K], eventField: string = field) => {
+      const from = ticket[field];
+      if (JSON.stringify(from ?? null) === JSON.stringify(to ?? null)) return;
+      (set as Record<string, unknown>)[field] = to;
+      events.push({ field: eventField, from: from ?? null, to: to ?? null });
+    };
+    if (input.subject !== undefined) change("subject", input.subject);
+    if (input.priority !== undefined) change("priority", input.priority);
+    if (input.type !== undefined) change("type", input.type);
+    if (input.ccs !== undefined) change("ccs", input.ccs);
+    if (input.category !== undefined) {
+      if (input.category === null || input.category === "") {
+        if (ticket.category) {
+          remove.push("category");
+          events.push({ field: "category", from: ticket.category, to: null });
+        }
+      } else change("category", input.category);
+    }
+    if (input.tags !== undefined || input.addTags || input.removeTags) {
+      const base = input.tags ?? ticket.tags ?? [];
+      const removed = new Set(input.removeTags ?? []);
+      const tags = [...new Set([...base, ...(input.addTags ?? [])])].filter((tag) => !removed.has(tag));
+      if (tags.length > 30) throw InvalidField(["tags"], "at most 30 tags");
+      change("tags", tags);
+    }
+    let fields = (ticket.fields ?? {}) as Record<string, z.infer<typeof FieldValue>>;
+    if (input.fields !== undefined) {
+      fields = { ...fields, ...input.fields };
+      for (const [key, value] of Object.entries(fields)) if (value === null) delete fields[key];
+      change("fields", fields);
+    }
+    if (input.assigneeId !== undefined) {
+      const to = input.assigneeId ?? UNASSIGNED;
+      if (to !== UNASSIGNED) checkAssignee(ctx.users.get(to), ticket.clientId);
+      if (to !== ticket.assigneeId) {
+        set.assigneeId = to;
+        events.push({
+          field: "assignee",
+          from: ticket.assigneeId === UNASSIGNED ? null : ticket.assigneeId,
+          to: to === UNASSIGNED ? null : to,
+        });
+      }
+    }
+    if (input.status !== undefined) {
+      const moved = statusChange(ticket.status as Status, input.status, now);
+      if (moved.status) {
+        Object.assign(set, moved);
+        events.push({ field: "status", from: ticket.status, to: moved.status });
+      }
+    }
+    checkFields(client, input.fields ?? {}, false);
+    if ((set.status ?? ticket.status) === "solved" && set.status) checkFields(client, fields, true);
+    return { set, events, remove };
+  }
+
+  function assertOpenForChanges(ticket: TicketItem) {
+    if (ticket.status === "closed") {
+      throw Conflict("The ticket is closed; closed tickets are final", {
+        issues: [{ path: ["status"], message: "closed" }],
+      });
+    }
+  }
+
+  export const update = fn(
+    UpdateInput.extend({ clientId: z.string(), ticketId: z.string() }),
+    async ({ clientId, ticketId, version, ...input }) => {
+      const ctx = await loadForWrite(clientId, ticketId, input.assigneeId ? [input.assigneeId] : []);
+      assertStaff(ctx.actor);
+      assertOpenForChanges(ctx.ticket);
+      const plan = planUpdate(ctx, input);
+      if (version !== undefined && version !== ctx.ticket.version) {
+        throw Conflict("The ticket changed since you read it; reload and retry", {
+          currentVersion: ctx.ticket.version,
+        });
+      }
+      if (plan.events.length === 0) return toTicketInfo(ctx.ticket);
+      return toTicketInfo(await commitPlan(ctx, plan, version));
+    },
+  );
+
+  /** Assign to yourself. */
+  export const take = fn(
+    z.strictObject({ clientId: z.string(), ticketId: z.string(), version: z.number().int().optional() }),
+    async ({ clientId, ticketId, version }) => {
+      const actor = assertTicketVisible(clientId);
+      if (actor.type !== "user") throw Forbidden("Only a user can take a ticket");
+      return update({ clientId, ticketId, version, assigneeId: actor.id });
+    },
+  );
+
+  /** A public reply or an internal note (staff only), optionally setting the status in the same step. */
+  export const addMessage = fn(
+    MessageInput.extend({
+      clientId: z.string(),
+      ticketId: z.string(),
+      visibility: z.enum(["public", "internal"]),
+    }),
+    async ({ clientId, ticketId, visibility, version, status, ...input }) => {
+      const ctx = await loadForWrite(clientId, ticketId);
+      const { actor, ticket } = ctx;
+      const staff = isStaff(actor);
+      if (!staff && (visibility === "internal" || status !== undefined || input.timeSpentMinutes > 0)) {
+        throw Forbidden("Client admins can only add public replies");
+      }
+      assertOpenForChanges(ticket);
+      const now = new Date().toISOString();
+      const from = ticket.status as Status;
+      // Staff replies open new tickets; replies from the client's side reopen pending or solved ones.
+      const target: Status =
+        status ??
+        (visibility === "public" ? (staff ? (from === "new" ? "open" : from) : statusAfterRequesterReply(from)) : from);
+      const moved = staff ? statusChange(from, target, now) : target !== from ? { status: target } : {};
+      const set: Plan["set"] = {
+        ...moved,
+        messageCount: ticket.messageCount + 1,
+        timeSpentMinutes: ticket.timeSpentMinutes + input.timeSpentMinutes,
+        ...(staff && visibility === "public" && !ticket.firstReplyAt ? { firstReplyAt: now } : {}),
+      };
+      if (moved.status === "solved") checkFields(ctx.client, (ticket.fields ?? {}) as Record<string, never>, true);
+      const message = messageDraft(actor, input, visibility, staff ? "web" : "web", now);
+      const events: Plan["events"] = [
+        {
+          field: visibility === "public" ? "reply" : "note",
+          to: message.messageId,
+          internal: visibility === "internal",
+        },
+      ];
+      if (moved.status) events.push({ field: "status", from, to: moved.status });
+      const after = await commitPlan(ctx, { set, events, messages: [message] }, version);
+      return {
+        ticket: toTicketInfo(after),
+        message: toMessageInfo({ ...message, providerId: after.providerId, clientId, ticketId }),
+      };
+    },
+  );
+
+  /** Moves the ticket to another support tier; the reason is kept in the audit trail. */
+  export const escalate = fn(
+    EscalateInput.extend({ clientId: z.string(), ticketId: z.string() }),
+    async ({ clientId, ticketId, tier, reason, version }) => {
+      const ctx = await loadForWrite(clientId, ticketId);
+      assertStaff(ctx.actor);
+      assertOpenForChanges(ctx.ticket);
+      if (ctx.ticket.tier === tier) throw InvalidField(["tier"], `the ticket is already at ${tier}`);
+      const after = await commitPlan(
+        ctx,
+        { set: { tier }, events: [{ field: "tier", from: ctx.ticket.tier, to: tier, reason, internal: true }] },
+        version,
+      );
+      return toTicketInfo(after);
+    },
+  );
+
+  // One transaction holds at most 100 items: the two tickets, two events, counters and two per moved message.
+  const MAX_MERGE_MESSAGES = 45;
+
+  /**
+   * Merges this ticket (a duplicate) into another of the same client: its messages move to the
+   * target, and the duplicate closes with a pointer to it. All in one transaction.
+   */
+  export const merge = fn(
+    MergeInput.extend({ clientId: z.string(), ticketId: z.string() }),
+    async ({ clientId, ticketId, targetTicketId, version }) => {
+      const ctx = await loadForWrite(clientId, ticketId);
+      assertStaff(ctx.actor);
+      if (targetTicketId === ticketId) throw InvalidField(["targetTicketId"], "a ticket cannot merge into itself");
+      assertOpenForChanges(ctx.ticket);
+      const { providerId } = ctx.actor;
+      const [{ data: source }, { data: target }] = await Promise.all([
+        Outdesk.collections.ticketThread({ providerId, clientId, ticketId }).go({ pages: "all" }),
+        Outdesk.entities.ticket.get({ providerId, clientId, ticketId: targetTicketId }).go({ consistent: true }),
+      ]);
+      if (!target) throw InvalidField(["targetTicketId"], "no such ticket for this client");
+      if (target.status === "closed") throw InvalidField(["targetTicketId"], "the target ticket is closed");
+      const moving = source.message;
+      if (moving.length > MAX_MERGE_MESSAGES) {
+        throw Conflict(`A ticket with more than ${MAX_MERGE_MESSAGES} messages cannot be merged in one step`);
+      }
+      const now = new Date().toISOString();
+      const targetKey = { providerId, clientId, ticketId: targetTicketId };
+      const after = await commitPlan(
+        ctx,
+        {
+          // Merging closes the duplicate whatever its status: the one way to close without solving.
+          set: { status: "closed", closedAt: now, mergedInto: targetTicketId, messageCount: 0 },
+          events: [{ field: "merged", to: { into: targetTicketId, key: target.key, messages: moving.length } }],
+          extra: (services) => [
+            {
+              commit: services.ticket
+                .patch(targetKey)
+                .set({
+                  status: target.status,
+                  assigneeId: target.assigneeId,
+                  dueAt: target.dueAt,
+                  updatedAt: now,
+                  messageCount: target.messageCount + moving.length,
+                  timeSpentMinutes: target.timeSpentMinutes + ctx.ticket.timeSpentMinutes,
+                  version: target.version + 1,
+                })
+                .where((attr, op) => op.eq(attr.version, target.version))
+                .commit() as never,
+              conflict: Conflict("The target ticket changed meanwhile; retry"),
+            },
+            ...eventCommits(services, target, ctx.actor, now, [
+              { field: "merged", from: { ticket: ticketId, key: ctx.ticket.key, messages: moving.length } },
+            ]).map((commit) => ({ commit })),
+            ...moving.flatMap((message) => [
+              {
+                commit: services.message
+                  .create({ ...message, ...targetKey, mergedFrom: ctx.ticket.key })
+                  .commit() as never,
+              },
+              { commit: services.message.delete(message).commit() as never },
+            ]),
+          ],
+        },
+        version,
+      );
+      return toTicketInfo(after);
+    },
+  );
+
+  export const BulkResult = z
+    .object({
+      results: z.array(
+        z.object({
+          ticketId: z.string(),
+          ok: z.boolean(),
+          version: z.number().nullable(),
+          error: z.object({ code: z.string(), message: z.string() }).nullable(),
+        }),
+      ),
+    })
+    .meta({ id: "TicketBulkResult" });
+
+  /**
+   * Status and/or assignee on up to 100 tickets: one BatchGet reads them all, then one
+   * transaction per ticket. Each ticket succeeds or fails on its own; the result says which.
+   */
+  export const bulkUpdate = fn(BulkInput, async ({ tickets, status, assigneeId }) => {
+    const actor = useTenant();
+    assertStaff(actor);
+    const { providerId } = actor;
+    const unique = [...new Map(tickets.map((t) => [t.ticketId, t])).values()];
+    const clientIds = [...new Set(unique.map((t) => t.clientId))];
+    const [ticketRead, clientRead, userRead] = await Promise.all([
+      Outdesk.entities.ticket
+        .get(unique.filter((t) => canAccessClient(actor, t.clientId)).map((t) => ({ providerId, ...t })))
+        .go({ consistent: true }),
+      Outdesk.entities.client.get(clientIds.map((clientId) => ({ providerId, clientId }))).go(),
+      assigneeId ? Outdesk.entities.user.get({ providerId, userId: assigneeId }).go() : Promise.resolve({ data: null }),
+    ]);
+    const byId = new Map(ticketRead.data.map((t) => [t.ticketId, t]));
+    const clients = new Map(clientRead.data.map((c) => [c.clientId, c]));
+    const users = new Map<string, UserItem>(userRead.data ? [[userRead.data.userId, userRead.data]] : []);
+    const results: z.infer<typeof BulkResult>["results"] = [];
+    for (const { ticketId, clientId } of unique) {
+      const ticket = byId.get(ticketId);
+      const client = clients.get(clientId);
+      try {
+        if (!ticket || !client || ticket.clientId !== clientId) throw NotFound("Ticket");
+        assertOpenForChanges(ticket);
+        const ctx: WriteContext = { actor, ticket, client, users };
+        const plan = planUpdate(ctx, { status, assigneeId });
+        const after = plan.events.length ? await commitPlan(ctx, plan) : ticket;
+        results.push({ ticketId, ok: true, version: after.version, error: null });
+      } catch (error) {
+        if (!(error instanceof OutdeskError)) throw error;
+        results.push({ ticketId, ok: false, version: null, error: { code: error.code, message: error.message } });
+      }
+    }
+    return { results };
+  });
+
+  /**
+   * Closes solved tickets whose client's auto-close period has passed. Run by the timer for
+   * one provider at a time, as the system actor: one Query per client, one transaction per ticket.
+   */
+  export async function autoCloseSolved(now = new Date()): Promise<number> {
+    const actor = useTenant();
+    if (actor.role !== "system") throw Forbidden();
+    const { providerId } = actor;
+    const { data: clients } = await Outdesk.entities.client.query.byId({ providerId }).go({ pages: "all" });
+    let closed = 0;
+    for (const client of clients) {
+      const cutoff = new Date(now.getTime() - client.autoCloseDays * 24 * 3600 * 1000).toISOString();
+      const { data: due } = await Outdesk.entities.ticket.query
+        .byClientStatus({ providerId, clientId: client.clientId, status: "solved" })
+        .lt({ updatedAt: cutoff })
+        .go({ pages: "all" });
+      for (const ticket of due) {
+        const at = now.toISOString();
+        try {
+          await commitPlan(
+            { actor, ticket, client, users: new Map() },
+            {
+              set: { status: "closed", closedAt: at },
+              events: [
+                {
+                  field: "status",
+                  from: "solved",
+                  to: "closed",
+                  reason: `auto-closed after ${client.autoCloseDays} days`,
+                },
+              ],
+            },
+          );
+          closed++;
+        } catch (error) {
+          // A ticket touched meanwhile is simply skipped; the next run sees its new state.
+          if (!(error instanceof OutdeskError && error.code === "conflict")) throw error;
+        }
+      }
+    }
+    return closed;
+  }
+}
+
+export type { MessageInfo as TicketMessage };

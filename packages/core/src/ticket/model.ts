@@ -1,0 +1,145 @@
+import type { EntityItem } from "electrodb";
+import { z } from "zod";
+import { Attachment, Channel, FieldValue, Priority, Status, TicketType, Tier } from "./schema";
+import type { MessageEntity, TicketEntity, TicketEventEntity } from "./ticket.entity";
+import { NO_DUE_TIME, UNASSIGNED } from "./ticket.entity";
+
+export type TicketItem = EntityItem<typeof TicketEntity>;
+export type MessageItem = EntityItem<typeof MessageEntity>;
+export type EventItem = EntityItem<typeof TicketEventEntity>;
+
+export const TicketInfo = z
+  .object({
+    id: z.string(),
+    clientId: z.string(),
+    number: z.number(),
+    key: z.string().describe("human key, e.g. ACME-1042"),
+    subject: z.string(),
+    status: Status,
+    priority: Priority,
+    type: TicketType,
+    category: z.string().nullable(),
+    tags: z.array(z.string()),
+    assigneeId: z.string().nullable(),
+    tier: Tier,
+    channel: Channel,
+    requester: z.object({ name: z.string().nullable(), email: z.string() }),
+    ccs: z.array(z.string()),
+    fields: z.record(z.string(), FieldValue),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    firstReplyAt: z.string().nullable(),
+    solvedAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    mergedInto: z.string().nullable(),
+    dueAt: z.string().nullable(),
+    messageCount: z.number(),
+    timeSpentMinutes: z.number(),
+    version: z.number(),
+  })
+  .meta({ id: "Ticket" });
+export type TicketInfo = z.infer<typeof TicketInfo>;
+
+export const MessageInfo = z
+  .object({
+    id: z.string(),
+    visibility: z.enum(["public", "internal"]),
+    author: z.object({
+      type: z.enum(["agent", "client_admin", "requester", "system"]),
+      id: z.string().nullable(),
+      name: z.string(),
+      email: z.string().nullable(),
+    }),
+    bodyText: z.string(),
+    bodyHtml: z.string().nullable().describe("sanitized; render inert"),
+    attachments: z.array(Attachment),
+    channel: Channel,
+    timeSpentMinutes: z.number(),
+    mergedFrom: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: "TicketMessage" });
+export type MessageInfo = z.infer<typeof MessageInfo>;
+
+export const EventInfo = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.object({ type: z.string(), id: z.string() }),
+    field: z.string().describe("what changed: created, status, assignee, priority, tier, tags, reply, note, merged, …"),
+    from: z.unknown().nullable(),
+    to: z.unknown().nullable(),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: "TicketEvent" });
+export type EventInfo = z.infer<typeof EventInfo>;
+
+export const TicketPage = z
+  .object({ ticket: TicketInfo, messages: z.array(MessageInfo), events: z.array(EventInfo) })
+  .meta({ id: "TicketPage" });
+export type TicketPage = z.infer<typeof TicketPage>;
+
+export function toTicketInfo(item: TicketItem): TicketInfo {
+  return {
+    id: item.ticketId,
+    clientId: item.clientId,
+    number: item.number,
+    key: item.key,
+    subject: item.subject,
+    status: item.status,
+    priority: item.priority,
+    type: item.type,
+    category: item.category ?? null,
+    tags: item.tags ?? [],
+    assigneeId: item.assigneeId === UNASSIGNED ? null : item.assigneeId,
+    tier: item.tier,
+    channel: item.channel,
+    requester: { name: item.requesterName ?? null, email: item.requesterEmail },
+    ccs: item.ccs ?? [],
+    fields: (item.fields ?? {}) as TicketInfo["fields"],
+    createdBy: item.createdBy,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    firstReplyAt: item.firstReplyAt ?? null,
+    solvedAt: item.solvedAt ?? null,
+    closedAt: item.closedAt ?? null,
+    mergedInto: item.mergedInto ?? null,
+    dueAt: item.dueAt === NO_DUE_TIME ? null : item.dueAt,
+    messageCount: item.messageCount,
+    timeSpentMinutes: item.timeSpentMinutes,
+    version: item.version,
+  };
+}
+
+export function toMessageInfo(item: MessageItem): MessageInfo {
+  return {
+    id: item.messageId,
+    visibility: item.visibility,
+    author: {
+      type: item.authorType,
+      id: item.authorId ?? null,
+      name: item.authorName,
+      email: item.authorEmail ?? null,
+    },
+    bodyText: item.bodyText,
+    bodyHtml: item.bodyHtml ?? null,
+    attachments: (item.attachments ?? []) as MessageInfo["attachments"],
+    channel: item.channel,
+    timeSpentMinutes: item.timeSpentMinutes,
+    mergedFrom: item.mergedFrom ?? null,
+    createdAt: item.createdAt,
+  };
+}
+
+export function toEventInfo(item: EventItem): EventInfo {
+  return {
+    id: item.eventId,
+    at: item.at,
+    actor: { type: item.actorType, id: item.actorId },
+    field: item.field,
+    from: item.from ?? null,
+    to: item.to ?? null,
+    reason: item.reason ?? null,
+  };
+}
