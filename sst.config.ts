@@ -14,6 +14,7 @@ export default $config({
     const storage = await import("./infra/storage");
     const secrets = await import("./infra/secrets");
     const api = await import("./infra/api");
+    await import("./infra/cron");
     const web = await import("./infra/web");
     return {
       url: web.router.url,

@@ -1,5 +1,6 @@
-import { withActor } from "@outdesk/core/actor";
+import { type Actor, withActor } from "@outdesk/core/actor";
 import { Client, Provider, User } from "@outdesk/core/tenancy";
+import { Ticket } from "@outdesk/core/ticket";
 
 export const DEMO_PASSWORD = "outdesk-demo";
 export const DEMO_PROVIDER = "northwind";
@@ -11,7 +12,22 @@ export interface DemoLogin {
 }
 
 const clients = [
-  { name: "Acme Corporation", slug: "acme", timeZone: "America/New_York", supportAddresses: ["help@acme.example"] },
+  {
+    name: "Acme Corporation",
+    slug: "acme",
+    timeZone: "America/New_York",
+    supportAddresses: ["help@acme.example"],
+    ticketFields: [
+      { key: "order_id", label: "Order ID", type: "text" as const, required: true },
+      {
+        key: "plan",
+        label: "Plan",
+        type: "select" as const,
+        options: ["starter", "business", "enterprise"],
+        required: false,
+      },
+    ],
+  },
   { name: "Globex", slug: "globex", timeZone: "Europe/London", supportAddresses: ["support@globex.example"] },
   { name: "Initech", slug: "initech", timeZone: "America/Chicago", supportAddresses: ["help@initech.example"] },
 ];
@@ -25,9 +41,145 @@ export const demoLogins: DemoLogin[] = [
   { role: "client_admin", email: "desk@initech.example", scope: "Initech" },
 ];
 
+type Step =
+  | { reply: string; status?: "pending" | "on_hold" | "solved" | "open"; minutes?: number }
+  | { note: string }
+  | { clientReply: string }
+  | { escalate: "L2" | "L3"; reason: string }
+  | { take: true };
+
+interface DemoTicket {
+  client: 0 | 1 | 2;
+  subject: string;
+  body: string;
+  requester: [string, string];
+  priority?: "low" | "normal" | "high" | "urgent";
+  type?: "question" | "incident" | "problem" | "task";
+  channel?: "web" | "phone" | "api";
+  tags?: string[];
+  fields?: Record<string, string>;
+  steps?: Step[];
+}
+
+const tickets: DemoTicket[] = [
+  {
+    client: 0,
+    subject: "Checkout fails with error 502 on card payment",
+    body: "Since 9am our customers see 'Bad gateway' when paying by card. PayPal still works.",
+    requester: ["Priya Shah", "priya.shah@acme.example"],
+    priority: "urgent",
+    type: "incident",
+    tags: ["payments", "outage"],
+    fields: { order_id: "A-10233", plan: "enterprise" },
+    steps: [
+      { take: true },
+      { reply: "We are on it. Could you send one failed order number and the time it happened?", minutes: 10 },
+      { note: "Gateway logs show TLS handshake failures to the PSP since 08:57 UTC." },
+      { escalate: "L2", reason: "Needs access to the payment gateway configuration" },
+      { clientReply: "Order A-10233 at 09:14 EST. It keeps happening." },
+    ],
+  },
+  {
+    client: 0,
+    subject: "How do I add a second admin to our account?",
+    body: "Our operations lead needs admin rights. Where do I set this up?",
+    requester: ["Tom Becker", "tom.becker@acme.example"],
+    type: "question",
+    tags: ["accounts"],
+    steps: [{ reply: "Settings → Team → Invite, then pick the Admin role. Did that work for you?", status: "pending" }],
+  },
+  {
+    client: 0,
+    subject: "Invoice for October shows the wrong VAT number",
+    body: "Please correct our VAT ID to DE811907980 and reissue the invoice.",
+    requester: ["Lena Vogel", "lena.vogel@acme.example"],
+    type: "task",
+    tags: ["billing"],
+    fields: { order_id: "INV-2026-10-0042" },
+    steps: [
+      { take: true },
+      { reply: "Corrected and reissued; you will find it under Billing.", status: "solved", minutes: 15 },
+    ],
+  },
+  {
+    client: 0,
+    subject: "Request: export all tickets from Q3",
+    body: "Called in: needs a CSV of all Q3 tickets for their audit.",
+    requester: ["Priya Shah", "priya.shah@acme.example"],
+    channel: "phone",
+    type: "task",
+    steps: [
+      { note: "Waiting for the data team; promised by Friday." },
+      { reply: "The export is being prepared.", status: "on_hold" },
+    ],
+  },
+  {
+    client: 1,
+    subject: "VPN disconnects every 10 minutes",
+    body: "Several people in the London office lose the VPN connection every ten minutes.",
+    requester: ["Oliver Grant", "oliver.grant@globex.example"],
+    priority: "high",
+    type: "problem",
+    tags: ["network", "vpn"],
+    steps: [
+      { take: true },
+      { reply: "Which client version do you use? Settings → About shows it.", status: "pending" },
+    ],
+  },
+  {
+    client: 1,
+    subject: "New starter laptop setup for Monday",
+    body: "Please prepare a laptop for Amelia Clarke, starting Monday in Finance.",
+    requester: ["Hannah Price", "hannah.price@globex.example"],
+    type: "task",
+    tags: ["onboarding"],
+  },
+  {
+    client: 1,
+    subject: "Password reset email never arrives",
+    body: "I requested a password reset three times and got nothing, not even in spam.",
+    requester: ["George Hill", "george.hill@globex.example"],
+    steps: [{ reply: "Reset link sent manually; please check now." }, { clientReply: "Got it, thanks!" }],
+  },
+  {
+    client: 2,
+    subject: "TPS report cover sheet missing from template",
+    body: "The new TPS report template no longer has the cover sheet. Everyone is asking about it.",
+    requester: ["Bill Lumbergh", "bill.lumbergh@initech.example"],
+    tags: ["templates"],
+    steps: [
+      { take: true },
+      { reply: "Restored the cover sheet in the template library.", status: "solved", minutes: 20 },
+    ],
+  },
+  {
+    client: 2,
+    subject: "Printer on floor 3 jams on every print job",
+    body: "PC LOAD LETTER. What does that even mean?",
+    requester: ["Michael Bolton", "michael.bolton@initech.example"],
+    priority: "high",
+    type: "incident",
+    tags: ["hardware", "printer"],
+    steps: [
+      { reply: "It means the letter tray is empty. A technician is on the way to check the rollers." },
+      { note: "Second jam report this week; consider replacing the unit." },
+      { escalate: "L2", reason: "Hardware replacement needs approval" },
+    ],
+  },
+  {
+    client: 2,
+    subject: "Stapler was moved to the basement",
+    body: "Someone took my red stapler. I was told there would be a ticket for this.",
+    requester: ["Milton Waddams", "milton.waddams@initech.example"],
+    priority: "low",
+    channel: "web",
+  },
+];
+
 /**
- * Seeds "Northwind Support" once, through the same core operations the API uses. Returns
- * false when it is already there (the data dir persists across restarts).
+ * Seeds "Northwind Support" once, through the same core operations the API uses: clients,
+ * staff and client admins, and realistic tickets in every client's queue. Returns false when it
+ * is already there (the data dir persists across restarts).
  */
 export async function seedDemo(): Promise<boolean> {
   if (await Provider.resolveSlug(DEMO_PROVIDER)) return false;
@@ -38,21 +190,69 @@ export async function seedDemo(): Promise<boolean> {
     adminEmail: "admin@northwind.example",
     password: DEMO_PASSWORD,
   });
-  await withActor({ type: "system", providerId, id: "seed", role: "system", clientIds: "all" }, async () => {
-    const [acme, globex, initech] = await Promise.all(clients.map((client) => Client.create(client)));
-    const users = [
-      {
-        email: "maya@northwind.example",
-        name: "Maya Agent",
-        role: "agent" as const,
-        clientIds: [acme!.id, globex!.id],
-      },
-      { email: "leo@northwind.example", name: "Leo Agent", role: "agent" as const, clientIds: [initech!.id] },
-      { email: "ops@acme.example", name: "Olivia (Acme)", role: "client_admin" as const, clientIds: [acme!.id] },
-      { email: "it@globex.example", name: "Ian (Globex)", role: "client_admin" as const, clientIds: [globex!.id] },
-      { email: "desk@initech.example", name: "Dee (Initech)", role: "client_admin" as const, clientIds: [initech!.id] },
+  const system: Actor = { type: "system", providerId, id: "seed", role: "system", clientIds: "all", name: "Seed" };
+  const created = await withActor(system, async () => {
+    const made = await Promise.all(clients.map((client) => Client.create(client)));
+    const [acme, globex, initech] = made.map((client) => client.id) as [string, string, string];
+    const staff = [
+      { email: "maya@northwind.example", name: "Maya Agent", role: "agent" as const, clientIds: [acme, globex] },
+      { email: "leo@northwind.example", name: "Leo Agent", role: "agent" as const, clientIds: [initech] },
+      { email: "ops@acme.example", name: "Olivia (Acme)", role: "client_admin" as const, clientIds: [acme] },
+      { email: "it@globex.example", name: "Ian (Globex)", role: "client_admin" as const, clientIds: [globex] },
+      { email: "desk@initech.example", name: "Dee (Initech)", role: "client_admin" as const, clientIds: [initech] },
     ];
-    for (const user of users) await User.insert(providerId, { ...user, password: DEMO_PASSWORD });
+    const users = [];
+    for (const user of staff) users.push((await User.insert(providerId, { ...user, password: DEMO_PASSWORD })).user);
+    return { clientIds: [acme, globex, initech], users };
   });
+  const actorFor = (user: User.Info): Actor => ({
+    type: "user",
+    providerId,
+    id: user.id,
+    role: user.role,
+    clientIds: user.role === "provider_admin" ? "all" : user.clientIds,
+    name: user.name,
+  });
+  const [maya, leo, olivia, ian, dee] = created.users.map(actorFor) as [Actor, Actor, Actor, Actor, Actor];
+  const agentOf = [maya, maya, leo];
+  const clientAdminOf = [olivia, ian, dee];
+  for (const demo of tickets) {
+    const clientId = created.clientIds[demo.client]!;
+    const agent = agentOf[demo.client]!;
+    const ticket = await withActor(agent, () =>
+      Ticket.create({
+        clientId,
+        subject: demo.subject,
+        body: demo.body,
+        requester: { name: demo.requester[0], email: demo.requester[1] },
+        priority: demo.priority ?? "normal",
+        type: demo.type ?? "question",
+        channel: demo.channel ?? "web",
+        tags: demo.tags ?? [],
+        fields: demo.fields ?? {},
+      }),
+    );
+    const ids = { clientId, ticketId: ticket.id };
+    for (const step of demo.steps ?? []) {
+      if ("take" in step) await withActor(agent, () => Ticket.take(ids));
+      else if ("reply" in step)
+        await withActor(agent, () =>
+          Ticket.addMessage({
+            ...ids,
+            visibility: "public",
+            body: step.reply,
+            status: step.status,
+            timeSpentMinutes: step.minutes ?? 5,
+          }),
+        );
+      else if ("note" in step)
+        await withActor(agent, () => Ticket.addMessage({ ...ids, visibility: "internal", body: step.note }));
+      else if ("clientReply" in step)
+        await withActor(clientAdminOf[demo.client]!, () =>
+          Ticket.addMessage({ ...ids, visibility: "public", body: step.clientReply }),
+        );
+      else await withActor(agent, () => Ticket.escalate({ ...ids, tier: step.escalate, reason: step.reason }));
+    }
+  }
   return true;
 }

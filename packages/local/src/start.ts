@@ -7,6 +7,7 @@ import { dataDir, LOCAL_TABLE, localSigningKey, writeStackInfo } from "./paths";
 import { DEMO_PASSWORD, DEMO_PROVIDER, demoLogins, seedDemo } from "./seed";
 import { startServer } from "./server";
 import { ensureTable } from "./table";
+import { startTimers } from "./timers";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -39,6 +40,7 @@ async function main() {
     const seeded = await seedDemo();
     const server = await startServer(apiPort);
     stops.push(server.close);
+    stops.push(startTimers());
     writeStackInfo({ dynamoEndpoint: dynamo.endpoint, tableName: LOCAL_TABLE, apiUrl: server.url });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const lines = [

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { Queue, Ticket, TicketInfo, TicketSchema } from "@outdesk/core/ticket";
 import { TicketCounts } from "@outdesk/core/ticket/queue";
 import { router } from "./context";
-import { commonErrors, conflictError } from "./errors";
+import { commonErrors } from "./errors";
 import { bearer, json, jsonBody, pageOf } from "./http";
 import { requireAuth } from "./middleware";
 
