@@ -6,8 +6,9 @@ describe("DynamoDB requests per operation", () => {
   it("stays within budget", async () => {
     const rows = await requestsPerOperation();
     const measured = Object.fromEntries(rows.map((row) => [row.operation, row.measured]));
-    const plain = rows.filter((row) => !row.note);
-    for (const row of plain) expect(row.measured, row.operation).toBe(row.target);
+    for (const row of rows.filter((row) => row.operation !== "GET /v1/clients (API key)")) {
+      expect(row.measured, row.operation).toBe(row.target);
+    }
     expect(measured).toMatchObject({
       "GET /v1/me": 1,
       "POST /v1/clients": 1,
@@ -16,6 +17,12 @@ describe("DynamoDB requests per operation", () => {
       "PATCH /v1/users/:id (name)": 2,
       "POST /v1/auth/login": 4,
       "POST /v1/auth/refresh": 2,
+      "POST /v1/tickets": 2,
+      "GET ticket page": 1,
+      "PATCH ticket (priority)": 2,
+      "POST reply": 2,
+      "POST merge": 4,
+      "POST bulk (100 tickets)": 102,
     });
     expect(measured["GET /v1/clients (API key)"]).toBeLessThanOrEqual(1.2);
   }, 120_000);

@@ -100,7 +100,99 @@ export async function requestsPerOperation(): Promise<Row[]> {
     },
     "TransactGet session + user, 1 conditional rotate",
   );
+  await ticketRows(world, row);
   return rows;
+}
+
+type RowFn = (operation: string, target: number, work: (i: number) => Promise<unknown>, note?: string) => Promise<void>;
+
+/** Ticket routes: reads are one request; writes are one read (TransactGet) and one transaction. */
+async function ticketRows(world: Awaited<ReturnType<typeof buildWorld>>, row: RowFn) {
+  const { agentA1: agent } = world.personas;
+  const client = world.ids.clientA1;
+  const ok = (status: number) => (reply: Reply) => expectStatus(reply, status);
+  const path = (id: string, rest = "") => `/v1/clients/${client}/tickets/${id}${rest}`;
+  const create = (i: number) =>
+    call(agent, "POST", "/v1/tickets", {
+      clientId: client,
+      subject: `Bench ${i}`,
+      body: "body",
+      requester: { email: "r@bench.example" },
+    }).then(ok(201));
+  const ids: string[] = [];
+  await row(
+    "POST /v1/tickets",
+    2,
+    async (i) => ids.push((await create(i)).body.id),
+    "number + client in 1 UpdateItem, then 1 transaction",
+  );
+  await row(
+    "GET ticket page",
+    1,
+    (i) => call(agent, "GET", path(ids[i]!)).then(ok(200)),
+    "one Query: ticket+messages+events",
+  );
+  await row(
+    "PATCH ticket (priority)",
+    2,
+    (i) => call(agent, "PATCH", path(ids[i]!), { priority: "high" }).then(ok(200)),
+    "1 TransactGet + 1 transaction",
+  );
+  await row(
+    "POST reply",
+    2,
+    (i) => call(agent, "POST", path(ids[i]!, "/replies"), { body: "hi" }).then(ok(201)),
+    "1 TransactGet + 1 transaction",
+  );
+  await row(
+    "POST note",
+    2,
+    (i) => call(agent, "POST", path(ids[i]!, "/notes"), { body: "hi" }).then(ok(201)),
+    "1 TransactGet + 1 transaction",
+  );
+  await row(
+    "POST take",
+    2,
+    (i) => call(agent, "POST", path(ids[i]!, "/take")).then(ok(200)),
+    "1 TransactGet + 1 transaction",
+  );
+  await row(
+    "POST escalate",
+    2,
+    (i) => call(agent, "POST", path(ids[i]!, "/escalate"), { tier: "L2", reason: "bench" }).then(ok(200)),
+    "1 TransactGet + 1 transaction",
+  );
+  await row("GET /v1/tickets?view=client", 1, () =>
+    call(agent, "GET", `/v1/tickets?view=client&clientId=${client}&status=open`).then(ok(200)),
+  );
+  await row("GET /v1/tickets?view=mine", 1, () => call(agent, "GET", "/v1/tickets?view=mine").then(ok(200)));
+  await row("GET /v1/tickets?view=unassigned", 1, () =>
+    call(agent, "GET", "/v1/tickets?view=unassigned").then(ok(200)),
+  );
+  await row("GET /v1/tickets?view=all", 1, () => call(agent, "GET", "/v1/tickets?view=all&tag=x").then(ok(200)));
+  await row("GET /v1/tickets/counts", 1, () => call(agent, "GET", "/v1/tickets/counts").then(ok(200)));
+  const targets: string[] = [];
+  for (let i = 0; i < 5; i++) targets.push((await create(100 + i)).body.id);
+  await row(
+    "POST merge",
+    4,
+    (i) => call(agent, "POST", path(ids[i]!, "/merge"), { targetTicketId: targets[i] }).then(ok(200)),
+    "TransactGet, Query (messages) ‖ Get (target), 1 transaction",
+  );
+  const bulk: string[] = [];
+  for (let i = 0; i < 100; i++) bulk.push((await create(200 + i)).body.id);
+  await row(
+    "POST bulk (100 tickets)",
+    102,
+    async (i) => {
+      const reply = await call(agent, "POST", "/v1/tickets/bulk", {
+        tickets: bulk.map((ticketId) => ({ clientId: client, ticketId })),
+        status: i % 2 ? "open" : "pending",
+      }).then(ok(200));
+      if (reply.body.results.some((r: { ok: boolean }) => !r.ok)) throw new Error("bulk update failed");
+    },
+    "BatchGet tickets ‖ clients (+ assignee), then 1 transaction per ticket",
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
