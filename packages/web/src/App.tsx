@@ -1,0 +1,139 @@
+import { useEffect, useState } from "react";
+import { isLoggedIn, logout, onAuthChange } from "./api";
+import { statusLabel } from "./format";
+import { Link, match, navigate, useLocation } from "./router";
+import { Login } from "./screens/Login";
+import { NewTicket } from "./screens/NewTicket";
+import { Queue } from "./screens/Queue";
+import { TicketView } from "./screens/TicketView";
+import { SessionProvider, useSession } from "./session";
+import { Spinner } from "./ui";
+
+export function App() {
+  const [loggedIn, setLoggedIn] = useState(isLoggedIn());
+  const location = useLocation();
+  useEffect(() => onAuthChange(() => setLoggedIn(isLoggedIn())), []);
+  useEffect(() => {
+    if (!loggedIn && location.path !== "/login") navigate("/login", { replace: true });
+  }, [loggedIn, location.path]);
+  if (!loggedIn || location.path === "/login") return <Login />;
+  return (
+    <SessionProvider fallback={<Spinner label="Loading your workspace…" />}>
+      <Shell />
+    </SessionProvider>
+  );
+}
+
+const queueStatuses = ["new", "open", "pending", "on_hold", "solved"] as const;
+
+function Shell() {
+  const session = useSession();
+  const { path, query } = useLocation();
+  const [clientFilter, setClientFilter] = useState<string>(() => localStorage.getItem("outdesk.client") ?? "all");
+  useEffect(() => {
+    if (path === "/") {
+      const home = session.staff
+        ? "/tickets?view=mine"
+        : `/tickets?view=client&clientId=${session.clients[0]?.id ?? ""}&status=open`;
+      navigate(home, { replace: true });
+    }
+  }, [path, session]);
+  const visibleClients = session.clients.filter((client) => clientFilter === "all" || client.id === clientFilter);
+  const current = `${path}${query.toString() ? `?${query}` : ""}`;
+  const countFor = (clientId: string, status: string) =>
+    session.counts?.clients.find((c) => c.clientId === clientId)?.[status] ?? 0;
+  const unassigned = (session.counts?.clients ?? [])
+    .filter((c) => clientFilter === "all" || c.clientId === clientFilter)
+    .reduce((sum, c) => sum + c.unassigned, 0);
+  const view = (to: string, label: string, count?: number, testId?: string) => (
+    <Link to={to} className={`view-link${current === to ? " active" : ""}`} data-testid={testId}>
+      <span>{label}</span>
+      {count !== undefined && <span className="count">{count}</span>}
+    </Link>
+  );
+  const ticket = match("/clients/:clientId/tickets/:ticketId", path);
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link to="/" className="brand">
+          Outdesk
+        </Link>
+        <span className="muted">{session.me.provider.name}</span>
+        {session.staff && session.clients.length > 1 && (
+          <select
+            aria-label="Client"
+            data-testid="client-switcher"
+            value={clientFilter}
+            onChange={(event) => {
+              setClientFilter(event.target.value);
+              localStorage.setItem("outdesk.client", event.target.value);
+            }}
+          >
+            <option value="all">All clients</option>
+            {session.clients.map((client) => (
+              <option key={client.id} value={client.id}>
+                {client.name}
+              </option>
+            ))}
+          </select>
+        )}
+        <span className="spacer" />
+        <Link to="/new" className="button primary" data-testid="new-ticket">
+          New ticket
+        </Link>
+        <span className="user" data-testid="current-user">
+          {session.me.user?.name ?? "API key"} · {session.me.actor.role.replace("_", " ")}
+        </span>
+        <button type="button" className="link-button" onClick={() => void logout()}>
+          Log out
+        </button>
+      </header>
+      <nav className="sidebar" aria-label="Views">
+        {session.staff && (
+          <section>
+            {view("/tickets?view=mine", "My tickets", session.counts?.mine, "view-mine")}
+            {view(
+              `/tickets?view=unassigned${clientFilter !== "all" ? `&clientId=${clientFilter}` : ""}`,
+              "Unassigned",
+              unassigned,
+              "view-unassigned",
+            )}
+            {view(
+              `/tickets?view=all&status=open${clientFilter !== "all" ? `&clientId=${clientFilter}` : ""}`,
+              "All open",
+            )}
+          </section>
+        )}
+        {visibleClients.map((client) => (
+          <section key={client.id} data-testid={`client-views-${client.ticketPrefix}`}>
+            <h3>{client.name}</h3>
+            {queueStatuses.map((status) =>
+              view(
+                `/tickets?view=client&clientId=${client.id}&status=${status}`,
+                statusLabel[status] ?? status,
+                countFor(client.id, status),
+                `view-${client.ticketPrefix}-${status}`,
+              ),
+            )}
+          </section>
+        ))}
+      </nav>
+      <main className="content">
+        {ticket ? (
+          <TicketView
+            key={`${ticket.clientId}/${ticket.ticketId}`}
+            clientId={ticket.clientId!}
+            ticketId={ticket.ticketId!}
+          />
+        ) : path === "/new" ? (
+          <NewTicket defaultClientId={clientFilter !== "all" ? clientFilter : undefined} />
+        ) : path === "/tickets" ? (
+          <Queue key={current} query={query} />
+        ) : (
+          <Spinner />
+        )}
+      </main>
+    </div>
+  );
+}

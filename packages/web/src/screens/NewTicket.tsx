@@ -1,0 +1,127 @@
+import { type FormEvent, useState } from "react";
+import { ApiError, api } from "../api";
+import { priorities, types } from "../format";
+import { navigate } from "../router";
+import { useSession } from "../session";
+import { ErrorNote } from "../ui";
+
+/** Create a ticket: web form, or a phone call logged by an agent. */
+export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
+  const session = useSession();
+  const [clientId, setClientId] = useState(defaultClientId ?? session.clients[0]?.id ?? "");
+  const [form, setForm] = useState({
+    subject: "",
+    requesterName: session.staff ? "" : (session.me.user?.name ?? ""),
+    requesterEmail: session.staff ? "" : (session.me.user?.email ?? ""),
+    body: "",
+    priority: "normal",
+    type: "question",
+    channel: "web",
+    tags: "",
+  });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
+    setForm((current) => ({ ...current, [key]: event.target.value }));
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const ticket = await api<{ id: string; clientId: string }>("POST", "/v1/tickets", {
+        clientId,
+        subject: form.subject,
+        body: form.body,
+        requester: { name: form.requesterName || undefined, email: form.requesterEmail },
+        priority: form.priority,
+        type: form.type,
+        channel: form.channel,
+        tags: form.tags.split(/[\s,]+/).filter(Boolean),
+      });
+      session.reloadCounts();
+      navigate(`/clients/${ticket.clientId}/tickets/${ticket.id}`);
+    } catch (reason) {
+      setError(reason instanceof ApiError ? reason.detail : "Could not create the ticket");
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="new-ticket" onSubmit={submit} aria-label="New ticket">
+      <h1>New ticket</h1>
+      <div className="grid-2">
+        <label>
+          Client
+          <select value={clientId} onChange={(e) => setClientId(e.target.value)} name="clientId">
+            {session.clients.map((client) => (
+              <option key={client.id} value={client.id}>
+                {client.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {session.staff && (
+          <label>
+            Channel
+            <select value={form.channel} onChange={set("channel")} name="channel">
+              <option value="web">Web</option>
+              <option value="phone">Phone call</option>
+              <option value="chat">Chat</option>
+            </select>
+          </label>
+        )}
+        <label>
+          Requester name
+          <input name="requesterName" value={form.requesterName} onChange={set("requesterName")} />
+        </label>
+        <label>
+          Requester email
+          <input
+            name="requesterEmail"
+            type="email"
+            required
+            value={form.requesterEmail}
+            onChange={set("requesterEmail")}
+          />
+        </label>
+      </div>
+      <label>
+        Subject
+        <input name="subject" required value={form.subject} onChange={set("subject")} />
+      </label>
+      <label>
+        Description
+        <textarea name="body" required rows={8} value={form.body} onChange={set("body")} />
+      </label>
+      <div className="grid-3">
+        <label>
+          Priority
+          <select name="priority" value={form.priority} onChange={set("priority")}>
+            {priorities.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Type
+          <select name="type" value={form.type} onChange={set("type")}>
+            {types.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Tags
+          <input name="tags" placeholder="billing, vip" value={form.tags} onChange={set("tags")} />
+        </label>
+      </div>
+      {error && <ErrorNote>{error}</ErrorNote>}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Creating…" : "Create ticket"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,191 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { ApiError, api } from "../api";
+import { ago, statusLabel } from "../format";
+import { Link, navigate } from "../router";
+import { useSession } from "../session";
+import { Empty, ErrorNote, PriorityBadge, Spinner, StatusBadge } from "../ui";
+
+export interface TicketSummary {
+  id: string;
+  clientId: string;
+  key: string;
+  subject: string;
+  status: string;
+  priority: string;
+  tier: string;
+  assigneeId: string | null;
+  requester: { name: string | null; email: string };
+  tags: string[];
+  updatedAt: string;
+  createdAt: string;
+  version: number;
+}
+
+type SortKey = "updatedAt" | "priority" | "key" | "subject";
+const priorityRank: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+function title(query: URLSearchParams, clientName: (id: string) => string) {
+  const view = query.get("view") ?? "all";
+  const status = statusLabel[query.get("status") ?? ""] ?? "";
+  if (view === "mine") return "My tickets";
+  if (view === "unassigned") return "Unassigned";
+  if (view === "client") return `${clientName(query.get("clientId") ?? "")} · ${status || "Open"}`;
+  return `All ${status.toLowerCase() || "open"}`;
+}
+
+/** A ticket view: one API page at a time, sortable, keyboard-driven (j/k to move, enter to open). */
+export function Queue({ query }: { query: URLSearchParams }) {
+  const session = useSession();
+  const [items, setItems] = useState<TicketSummary[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [selected, setSelected] = useState(0);
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "updatedAt", desc: false });
+
+  const load = useCallback(
+    async (after: string | null) => {
+      const params = new URLSearchParams(query);
+      params.set("limit", "50");
+      if (after) params.set("cursor", after);
+      const page = await api<{ items: TicketSummary[]; cursor: string | null }>("GET", `/v1/tickets?${params}`);
+      setItems((current) => (after && current ? [...current, ...page.items] : page.items));
+      setCursor(page.cursor);
+    },
+    [query],
+  );
+
+  useEffect(() => {
+    load(null).catch((reason: Error) => setError(reason instanceof ApiError ? reason.detail : reason.message));
+  }, [load]);
+
+  const sorted = useMemo(() => {
+    if (!items) return [];
+    const value = (t: TicketSummary) =>
+      sort.key === "priority"
+        ? (priorityRank[t.priority] ?? 9)
+        : sort.key === "key"
+          ? t.key
+          : sort.key === "subject"
+            ? t.subject.toLowerCase()
+            : t.updatedAt;
+    const list = [...items].sort((a, b) => (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0));
+    return sort.desc ? list.reverse() : list;
+  }, [items, sort]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return;
+      if (event.key === "j") setSelected((i) => Math.min(i + 1, sorted.length - 1));
+      else if (event.key === "k") setSelected((i) => Math.max(i - 1, 0));
+      else if (event.key === "Enter" && sorted[selected]) {
+        const ticket = sorted[selected]!;
+        navigate(`/clients/${ticket.clientId}/tickets/${ticket.id}`);
+      } else return;
+      event.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [sorted, selected]);
+
+  useEffect(() => {
+    document.querySelector(`[data-row="${selected}"]`)?.scrollIntoView({ block: "nearest" });
+  }, [selected]);
+
+  const header = (key: SortKey, label: string) => (
+    <th>
+      <button
+        type="button"
+        className="sort"
+        onClick={() => setSort((current) => ({ key, desc: current.key === key ? !current.desc : false }))}
+      >
+        {label}
+        {sort.key === key ? (sort.desc ? " ↓" : " ↑") : ""}
+      </button>
+    </th>
+  );
+
+  return (
+    <section className="queue" aria-label="Tickets">
+      <div className="queue-head">
+        <h1 data-testid="queue-title">{title(query, session.clientName)}</h1>
+        <span className="muted">j / k to move · enter to open</span>
+      </div>
+      {error ? (
+        <ErrorNote
+          onRetry={() => {
+            setError(null);
+            void load(null).catch((e: Error) => setError(e.message));
+          }}
+        >
+          {error}
+        </ErrorNote>
+      ) : !items ? (
+        <Spinner label="Loading tickets…" />
+      ) : items.length === 0 ? (
+        <Empty title="Nothing here">No tickets in this view. Enjoy the quiet.</Empty>
+      ) : (
+        <table className="tickets">
+          <thead>
+            <tr>
+              {header("key", "Ticket")}
+              {header("subject", "Subject")}
+              <th>Requester</th>
+              <th>Status</th>
+              {header("priority", "Priority")}
+              <th>Tier</th>
+              <th>Assignee</th>
+              {header("updatedAt", "Updated")}
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((ticket, index) => (
+              <tr
+                key={ticket.id}
+                data-row={index}
+                data-testid="ticket-row"
+                className={index === selected ? "selected" : undefined}
+                onClick={() => setSelected(index)}
+                onDoubleClick={() => navigate(`/clients/${ticket.clientId}/tickets/${ticket.id}`)}
+              >
+                <td className="mono">{ticket.key}</td>
+                <td>
+                  <Link to={`/clients/${ticket.clientId}/tickets/${ticket.id}`}>{ticket.subject}</Link>
+                  {ticket.tags.length > 0 && (
+                    <span className="tags-inline">{ticket.tags.map((tag) => `#${tag}`).join(" ")}</span>
+                  )}
+                </td>
+                <td>{ticket.requester.name ?? ticket.requester.email}</td>
+                <td>
+                  <StatusBadge status={ticket.status} />
+                </td>
+                <td>
+                  <PriorityBadge priority={ticket.priority} />
+                </td>
+                <td>{ticket.tier}</td>
+                <td>{session.userName(ticket.assigneeId)}</td>
+                <td title={ticket.updatedAt}>{ago(ticket.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {cursor && (
+        <button
+          type="button"
+          className="load-more"
+          disabled={loadingMore}
+          onClick={() => {
+            setLoadingMore(true);
+            load(cursor)
+              .catch((reason: Error) => setError(reason.message))
+              .finally(() => setLoadingMore(false));
+          }}
+        >
+          {loadingMore ? "Loading…" : "Load more"}
+        </button>
+      )}
+    </section>
+  );
+}

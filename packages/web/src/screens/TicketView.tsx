@@ -1,0 +1,605 @@
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { ApiError, api } from "../api";
+import { priorities, statuses, statusLabel, tiers, types, when } from "../format";
+import { useSession } from "../session";
+import { ErrorNote, PriorityBadge, Spinner, StatusBadge } from "../ui";
+import type { TicketSummary } from "./Queue";
+
+interface Ticket extends TicketSummary {
+  type: string;
+  category: string | null;
+  channel: string;
+  ccs: string[];
+  fields: Record<string, string | number | boolean | null>;
+  timeSpentMinutes: number;
+  mergedInto: string | null;
+  firstReplyAt: string | null;
+}
+
+interface Message {
+  id: string;
+  visibility: "public" | "internal";
+  author: { type: string; id: string | null; name: string };
+  bodyText: string;
+  bodyHtml: string | null;
+  channel: string;
+  timeSpentMinutes: number;
+  mergedFrom: string | null;
+  createdAt: string;
+}
+
+interface Event {
+  id: string;
+  at: string;
+  actor: { type: string; id: string };
+  field: string;
+  from: unknown;
+  to: unknown;
+  reason: string | null;
+}
+
+interface Page {
+  ticket: Ticket;
+  messages: Message[];
+  events: Event[];
+}
+
+/** Mail HTML is shown in a sandboxed frame with no scripts and no remote loads. */
+function HtmlBody({ html }: { html: string }) {
+  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><style>body{font:14px system-ui,sans-serif;margin:0;color:#1f2937}</style>${html}`;
+  return <iframe className="html-body" title="Message" sandbox="" srcDoc={doc} />;
+}
+
+function describe(event: Event, name: (id: string | null) => string): string {
+  const show = (value: unknown) =>
+    event.field === "assignee"
+      ? name((value as string | null) ?? null)
+      : value === null
+        ? "—"
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
+  switch (event.field) {
+    case "created":
+      return "created the ticket";
+    case "reply":
+      return "replied";
+    case "note":
+      return "added an internal note";
+    case "merged":
+      return event.to
+        ? `merged this ticket into ${(event.to as { key: string }).key}`
+        : `merged ${(event.from as { key: string }).key} into this ticket`;
+    case "status":
+      return `changed status ${statusLabel[String(event.from)] ?? event.from} → ${statusLabel[String(event.to)] ?? event.to}`;
+    default:
+      return `changed ${event.field} ${show(event.from)} → ${show(event.to)}`;
+  }
+}
+
+export function TicketView({ clientId, ticketId }: { clientId: string; ticketId: string }) {
+  const session = useSession();
+  const [page, setPage] = useState<Page | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const path = `/v1/clients/${clientId}/tickets/${ticketId}`;
+
+  const reload = useCallback(async () => {
+    try {
+      setPage(await api<Page>("GET", path));
+      setError(null);
+    } catch (reason) {
+      setError(
+        reason instanceof ApiError
+          ? reason.status === 404
+            ? "This ticket does not exist or is not yours to see."
+            : reason.detail
+          : String(reason),
+      );
+    }
+  }, [path]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  /** Optimistic update: show the change at once, send it conditional on the version, reconcile. */
+  async function change(patch: Record<string, unknown>, optimistic: Partial<Ticket> = {}) {
+    if (!page) return;
+    const before = page;
+    setPage({ ...page, ticket: { ...page.ticket, ...optimistic } });
+    setNotice(null);
+    try {
+      await api<Ticket>("PATCH", path, patch, { "if-match": `"${before.ticket.version}"` });
+      await reload();
+      session.reloadCounts();
+    } catch (reason) {
+      if (reason instanceof ApiError && reason.status === 409 && reason.body.currentVersion !== undefined) {
+        setNotice("Someone else changed this ticket meanwhile. It has been reloaded; check and try again.");
+        await reload();
+      } else {
+        setPage(before);
+        setNotice(reason instanceof ApiError ? reason.detail : "The change could not be saved");
+      }
+    }
+  }
+
+  if (error) return <ErrorNote onRetry={() => void reload()}>{error}</ErrorNote>;
+  if (!page) return <Spinner label="Loading ticket…" />;
+  const { ticket } = page;
+  const closed = ticket.status === "closed";
+  const client = session.clients.find((c) => c.id === clientId);
+
+  return (
+    <div className="ticket-view">
+      <section className="thread" aria-label="Conversation">
+        <header className="ticket-head">
+          <span className="mono muted" data-testid="ticket-key">
+            {ticket.key}
+          </span>
+          <h1 data-testid="ticket-subject">{ticket.subject}</h1>
+          <div className="head-badges">
+            <StatusBadge status={ticket.status} />
+            <PriorityBadge priority={ticket.priority} />
+            <span className="badge">{ticket.tier}</span>
+            <span className="muted">
+              {session.clientName(clientId)} · {ticket.requester.name ?? ""} &lt;{ticket.requester.email}&gt; · via{" "}
+              {ticket.channel}
+            </span>
+          </div>
+          {ticket.mergedInto && <div className="notice">Merged into another ticket; it continues there.</div>}
+        </header>
+        {notice && (
+          <div className="notice" role="alert" data-testid="notice">
+            {notice}
+          </div>
+        )}
+        <ol className="messages">
+          {page.messages.map((message) => (
+            <li
+              key={message.id}
+              className={`message ${message.visibility}`}
+              data-testid={`message-${message.visibility}`}
+            >
+              <div className="message-meta">
+                <strong>{message.author.name}</strong>
+                <span className="muted">{message.author.type.replace("_", " ")}</span>
+                {message.visibility === "internal" && <span className="badge note-badge">Internal note</span>}
+                {message.mergedFrom && <span className="muted">from {message.mergedFrom}</span>}
+                <span className="spacer" />
+                <time className="muted" dateTime={message.createdAt}>
+                  {when(message.createdAt)}
+                </time>
+              </div>
+              {message.bodyHtml ? <HtmlBody html={message.bodyHtml} /> : <p className="body">{message.bodyText}</p>}
+              {message.timeSpentMinutes > 0 && <div className="muted small">{message.timeSpentMinutes} min logged</div>}
+            </li>
+          ))}
+        </ol>
+        {closed ? (
+          <div className="notice">
+            This ticket is closed. Closed tickets are final; open a follow-up ticket instead.
+          </div>
+        ) : (
+          <Composer
+            staff={session.staff}
+            status={ticket.status}
+            onSend={async (kind, body) => {
+              setNotice(null);
+              try {
+                await api("POST", `${path}/${kind}`, body, { "if-match": `"${ticket.version}"` });
+                await reload();
+                session.reloadCounts();
+                return true;
+              } catch (reason) {
+                if (reason instanceof ApiError && reason.status === 409 && reason.body.currentVersion !== undefined) {
+                  setNotice(
+                    "The ticket changed while you were writing. It has been reloaded; your text is kept — send again.",
+                  );
+                  await reload();
+                } else setNotice(reason instanceof ApiError ? reason.detail : "Could not send");
+                return false;
+              }
+            }}
+          />
+        )}
+      </section>
+      <aside className="panel" aria-label="Ticket properties">
+        {session.staff ? (
+          <StaffPanel
+            ticket={ticket}
+            clientId={clientId}
+            disabled={closed}
+            change={change}
+            path={path}
+            reload={reload}
+            setNotice={setNotice}
+          />
+        ) : (
+          <dl className="props">
+            <dt>Status</dt>
+            <dd>{statusLabel[ticket.status]}</dd>
+            <dt>Priority</dt>
+            <dd>{ticket.priority}</dd>
+            <dt>Assignee</dt>
+            <dd>{ticket.assigneeId ? "Assigned" : "Waiting for an agent"}</dd>
+          </dl>
+        )}
+        {client && client.ticketFields.length > 0 && (
+          <Fields ticket={ticket} fields={client.ticketFields} editable={session.staff && !closed} change={change} />
+        )}
+        <section className="audit" aria-label="Audit trail">
+          <h2>Audit trail</h2>
+          <ol data-testid="audit-trail">
+            {[...page.events].reverse().map((event) => (
+              <li key={event.id}>
+                <span>
+                  <strong>{event.actor.type === "system" ? "Outdesk" : session.userName(event.actor.id)}</strong>{" "}
+                  {describe(event, session.userName)}
+                </span>
+                {event.reason && <em> — {event.reason}</em>}
+                <time className="muted small" dateTime={event.at}>
+                  {when(event.at.slice(0, 24))}
+                </time>
+              </li>
+            ))}
+          </ol>
+        </section>
+      </aside>
+    </div>
+  );
+}
+
+function Composer({
+  staff,
+  status,
+  onSend,
+}: {
+  staff: boolean;
+  status: string;
+  onSend: (kind: "replies" | "notes", body: Record<string, unknown>) => Promise<boolean>;
+}) {
+  const [kind, setKind] = useState<"replies" | "notes">("replies");
+  const [text, setText] = useState("");
+  const [nextStatus, setNextStatus] = useState("");
+  const [minutes, setMinutes] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!text.trim()) return;
+    setBusy(true);
+    const body: Record<string, unknown> = { body: text };
+    if (nextStatus) body.status = nextStatus;
+    if (minutes) body.timeSpentMinutes = Number(minutes);
+    if (await onSend(kind, body)) {
+      setText("");
+      setNextStatus("");
+      setMinutes("");
+    }
+    setBusy(false);
+  }
+
+  return (
+    <form className={`composer ${kind}`} onSubmit={submit} aria-label="Composer">
+      <div className="tabs" role="tablist">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={kind === "replies"}
+          onClick={() => setKind("replies")}
+          data-testid="tab-reply"
+        >
+          Public reply
+        </button>
+        {staff && (
+          <button
+            type="button"
+            role="tab"
+            aria-selected={kind === "notes"}
+            onClick={() => setKind("notes")}
+            data-testid="tab-note"
+          >
+            Internal note
+          </button>
+        )}
+      </div>
+      <textarea
+        aria-label={kind === "notes" ? "Internal note" : "Reply"}
+        data-testid="composer-text"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder={kind === "notes" ? "Only your team sees notes" : "Write to the requester…"}
+        rows={5}
+      />
+      <div className="composer-actions">
+        {staff && (
+          <>
+            <label className="inline">
+              Time
+              <input
+                type="number"
+                min={0}
+                max={1440}
+                value={minutes}
+                onChange={(e) => setMinutes(e.target.value)}
+                placeholder="min"
+                className="narrow"
+              />
+            </label>
+            <label className="inline">
+              then set
+              <select value={nextStatus} onChange={(e) => setNextStatus(e.target.value)} data-testid="composer-status">
+                <option value="">
+                  {statusLabel[status === "new" && kind === "replies" ? "open" : status]} (unchanged)
+                </option>
+                {statuses
+                  .filter((s) => s !== "new" && s !== "closed" && s !== status)
+                  .map((s) => (
+                    <option key={s} value={s}>
+                      {statusLabel[s]}
+                    </option>
+                  ))}
+              </select>
+            </label>
+          </>
+        )}
+        <span className="spacer" />
+        <button type="submit" className="primary" disabled={busy || !text.trim()} data-testid="composer-send">
+          {busy ? "Sending…" : kind === "notes" ? "Add note" : "Send reply"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function StaffPanel({
+  ticket,
+  clientId,
+  disabled,
+  change,
+  path,
+  reload,
+  setNotice,
+}: {
+  ticket: Ticket;
+  clientId: string;
+  disabled: boolean;
+  change: (patch: Record<string, unknown>, optimistic?: Partial<Ticket>) => Promise<void>;
+  path: string;
+  reload: () => Promise<void>;
+  setNotice: (notice: string | null) => void;
+}) {
+  const session = useSession();
+  const [tag, setTag] = useState("");
+  const [tier, setTier] = useState<string | null>(null);
+  const [reason, setReason] = useState("");
+  const assignees = session.users.filter(
+    (user) =>
+      user.status === "active" &&
+      (user.role === "provider_admin" || (user.role === "agent" && user.clientIds.includes(clientId))),
+  );
+  const me = session.me.user;
+
+  async function escalate(event: FormEvent) {
+    event.preventDefault();
+    try {
+      await api("POST", `${path}/escalate`, { tier, reason }, { "if-match": `"${ticket.version}"` });
+      setTier(null);
+      setReason("");
+      await reload();
+    } catch (error) {
+      setNotice(error instanceof ApiError ? error.detail : "Could not change the tier");
+      await reload();
+    }
+  }
+
+  return (
+    <div className="props-form">
+      <label>
+        Assignee
+        <select
+          data-testid="assignee"
+          disabled={disabled}
+          value={ticket.assigneeId ?? ""}
+          onChange={(e) => void change({ assigneeId: e.target.value || null }, { assigneeId: e.target.value || null })}
+        >
+          <option value="">Unassigned</option>
+          {assignees.map((user) => (
+            <option key={user.id} value={user.id}>
+              {user.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {me && ticket.assigneeId !== me.id && !disabled && (
+        <button
+          type="button"
+          className="link-button"
+          data-testid="take"
+          onClick={() => void change({ assigneeId: me.id }, { assigneeId: me.id })}
+        >
+          Take it
+        </button>
+      )}
+      <label>
+        Status
+        <select
+          data-testid="status"
+          disabled={disabled}
+          value={ticket.status}
+          onChange={(e) => void change({ status: e.target.value }, { status: e.target.value })}
+        >
+          {statuses.map((s) => (
+            <option key={s} value={s}>
+              {statusLabel[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Priority
+        <select
+          data-testid="priority"
+          disabled={disabled}
+          value={ticket.priority}
+          onChange={(e) => void change({ priority: e.target.value }, { priority: e.target.value })}
+        >
+          {priorities.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Type
+        <select
+          disabled={disabled}
+          value={ticket.type}
+          onChange={(e) => void change({ type: e.target.value }, { type: e.target.value })}
+        >
+          {types.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Tier
+        <select
+          data-testid="tier"
+          disabled={disabled}
+          value={tier ?? ticket.tier}
+          onChange={(e) => setTier(e.target.value === ticket.tier ? null : e.target.value)}
+        >
+          {tiers.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      {tier && (
+        <form onSubmit={escalate} className="escalate">
+          <input
+            data-testid="escalate-reason"
+            required
+            minLength={3}
+            placeholder={`Why move to ${tier}?`}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <button type="submit" className="primary" data-testid="escalate-submit">
+            {tiers.indexOf(tier as "L1") > tiers.indexOf(ticket.tier as "L1") ? "Escalate" : "De-escalate"}
+          </button>
+        </form>
+      )}
+      <div className="tags">
+        <span className="label">Tags</span>
+        <div className="chips">
+          {ticket.tags.map((t) => (
+            <span key={t} className="chip">
+              {t}
+              {!disabled && (
+                <button
+                  type="button"
+                  aria-label={`Remove ${t}`}
+                  onClick={() => void change({ removeTags: [t] }, { tags: ticket.tags.filter((x) => x !== t) })}
+                >
+                  ×
+                </button>
+              )}
+            </span>
+          ))}
+        </div>
+        {!disabled && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              const value = tag.trim().toLowerCase();
+              if (!value) return;
+              setTag("");
+              void change({ addTags: [value] }, { tags: [...ticket.tags, value] });
+            }}
+          >
+            <input
+              data-testid="add-tag"
+              placeholder="Add tag, press enter"
+              value={tag}
+              onChange={(e) => setTag(e.target.value)}
+            />
+          </form>
+        )}
+      </div>
+      <div className="muted small">
+        {ticket.timeSpentMinutes} min logged · created {when(ticket.createdAt)}
+      </div>
+    </div>
+  );
+}
+
+function Fields({
+  ticket,
+  fields,
+  editable,
+  change,
+}: {
+  ticket: Ticket;
+  fields: ReturnType<typeof useSession>["clients"][number]["ticketFields"];
+  editable: boolean;
+  change: (patch: Record<string, unknown>, optimistic?: Partial<Ticket>) => Promise<void>;
+}) {
+  const save = (key: string, value: string | number | boolean | null) =>
+    void change({ fields: { [key]: value } }, { fields: { ...ticket.fields, [key]: value } });
+  return (
+    <section className="fields" aria-label="Fields">
+      <h2>Fields</h2>
+      {fields.map((field) => {
+        const value = ticket.fields[field.key];
+        const label = `${field.label}${field.required ? " *" : ""}`;
+        if (!editable) {
+          return (
+            <div key={field.key} className="field-row">
+              <span className="label">{label}</span> {value === undefined || value === null ? "—" : String(value)}
+            </div>
+          );
+        }
+        if (field.type === "select") {
+          return (
+            <label key={field.key}>
+              {label}
+              <select
+                value={value === undefined || value === null ? "" : String(value)}
+                onChange={(e) => save(field.key, e.target.value || null)}
+              >
+                <option value="">—</option>
+                {(field.options ?? []).map((option) => (
+                  <option key={option}>{option}</option>
+                ))}
+              </select>
+            </label>
+          );
+        }
+        if (field.type === "boolean") {
+          return (
+            <label key={field.key} className="inline">
+              <input type="checkbox" checked={value === true} onChange={(e) => save(field.key, e.target.checked)} />{" "}
+              {label}
+            </label>
+          );
+        }
+        return (
+          <label key={field.key}>
+            {label}
+            <input
+              key={`${field.key}:${String(value ?? "")}`}
+              type={field.type === "number" ? "number" : field.type === "date" ? "date" : "text"}
+              defaultValue={value === undefined || value === null ? "" : String(value)}
+              onBlur={(e) => {
+                const raw = e.target.value;
+                const next = raw === "" ? null : field.type === "number" ? Number(raw) : raw;
+                if (next !== (value ?? null)) save(field.key, next);
+              }}
+            />
+          </label>
+        );
+      })}
+    </section>
+  );
+}

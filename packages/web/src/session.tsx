@@ -1,0 +1,94 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
+import { api } from "./api";
+
+export type Role = "provider_admin" | "agent" | "client_admin";
+
+export interface TicketField {
+  key: string;
+  label: string;
+  type: "text" | "number" | "boolean" | "date" | "select";
+  options?: string[];
+  required?: boolean;
+}
+
+export interface ClientInfo {
+  id: string;
+  name: string;
+  ticketPrefix: string;
+  status: string;
+  ticketFields: TicketField[];
+}
+
+export interface UserInfo {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  clientIds: string[];
+  status: string;
+}
+
+export interface Me {
+  actor: { id: string; role: Role; clientIds: "all" | string[] };
+  provider: { id: string; name: string; slug: string };
+  user: UserInfo | null;
+}
+
+export interface Counts {
+  clients: ({ clientId: string; unassigned: number } & Record<string, number>)[];
+  mine: number;
+}
+
+interface Session {
+  me: Me;
+  clients: ClientInfo[];
+  users: UserInfo[];
+  counts: Counts | null;
+  staff: boolean;
+  reloadCounts: () => void;
+  clientName: (id: string) => string;
+  userName: (id: string | null) => string;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside SessionProvider");
+  return session;
+}
+
+/** Loads who you are, the clients and people you can see, and the queue counts. */
+export function SessionProvider({ children, fallback }: { children: ReactNode; fallback: ReactNode }) {
+  const [state, setState] = useState<Omit<Session, "reloadCounts" | "clientName" | "userName" | "staff"> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const reloadCounts = useCallback(() => {
+    api<Counts>("GET", "/v1/tickets/counts")
+      .then((counts) => setState((current) => (current ? { ...current, counts } : current)))
+      .catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
+    Promise.all([
+      api<Me>("GET", "/v1/me"),
+      api<{ items: ClientInfo[] }>("GET", "/v1/clients?limit=100&status=active"),
+      api<{ items: UserInfo[] }>("GET", "/v1/users?limit=100"),
+      api<Counts>("GET", "/v1/tickets/counts"),
+    ])
+      .then(([me, clients, users, counts]) => setState({ me, clients: clients.items, users: users.items, counts }))
+      .catch((reason: Error) => setError(reason.message));
+  }, []);
+
+  if (error) return <div className="center-note error">Could not load your workspace: {error}</div>;
+  if (!state) return <>{fallback}</>;
+  const staff = state.me.actor.role !== "client_admin";
+  const session: Session = {
+    ...state,
+    staff,
+    reloadCounts,
+    clientName: (id) => state.clients.find((client) => client.id === id)?.name ?? "Unknown client",
+    userName: (id) => (id ? (state.users.find((user) => user.id === id)?.name ?? "Agent") : "Unassigned"),
+  };
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+}

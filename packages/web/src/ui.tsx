@@ -1,0 +1,40 @@
+import type { ReactNode } from "react";
+import { statusLabel } from "./format";
+
+export function Spinner({ label = "Loading…" }: { label?: string }) {
+  return (
+    <div className="spinner" role="status" aria-live="polite">
+      <span className="spinner-dot" /> {label}
+    </div>
+  );
+}
+
+export function ErrorNote({ children, onRetry }: { children: ReactNode; onRetry?: () => void }) {
+  return (
+    <div className="error-note" role="alert">
+      {children}
+      {onRetry && (
+        <button type="button" className="link-button" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <strong>{title}</strong>
+      {children && <p>{children}</p>}
+    </div>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`badge status-${status}`}>{statusLabel[status] ?? status}</span>;
+}
+
+export function PriorityBadge({ priority }: { priority: string }) {
+  return <span className={`badge priority-${priority}`}>{priority}</span>;
+}
