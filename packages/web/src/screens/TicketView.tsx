@@ -54,11 +54,13 @@ function describe(event: Event, name: (id: string | null) => string): string {
   const show = (value: unknown) =>
     event.field === "assignee"
       ? name((value as string | null) ?? null)
-      : value === null
+      : value === null || (Array.isArray(value) && value.length === 0)
         ? "—"
-        : typeof value === "object"
-          ? JSON.stringify(value)
-          : String(value);
+        : Array.isArray(value)
+          ? value.join(", ")
+          : typeof value === "object"
+            ? JSON.stringify(value)
+            : String(value);
   switch (event.field) {
     case "created":
       return "created the ticket";

@@ -1,0 +1,179 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "@outdesk/local/paths";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningStack, startStack } from "../../../test/stack";
+
+/**
+ * Browser tests: Debian's Chromium driven by playwright-core against the local stack (the same
+ * `npm start` entry, demo data included). Screenshots of each screen land in test-results/screens.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const screens = join(repoRoot, "test-results/screens");
+const dataDir = mkdtempSync(join(tmpdir(), "outdesk-browser-"));
+let stack: RunningStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does this)`);
+  if (!existsSync(join(repoRoot, "packages/web/dist/index.html")))
+    throw new Error("build the console first: npm run build -w @outdesk/web");
+  mkdirSync(screens, { recursive: true });
+  stack = await startStack(dataDir);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function loginAs(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${stack.url}/`);
+  await page.fill('input[name="provider"]', "northwind");
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', "outdesk-demo");
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('[data-testid="queue-title"]');
+  return page;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(screens, `${name}.png`), fullPage: true });
+
+describe("agent console", () => {
+  it("logs in, works a queue by keyboard, replies, notes, changes status and escalates", async () => {
+    const page = await loginAs("maya@northwind.example");
+    expect(await page.textContent('[data-testid="queue-title"]')).toBe("My tickets");
+    await page.waitForSelector('[data-testid="ticket-row"]');
+    await shot(page, "01-agent-my-tickets");
+
+    await page.click('[data-testid="view-ACME-open"]');
+    await page.waitForSelector('[data-testid="ticket-row"]');
+    expect(await page.textContent('[data-testid="queue-title"]')).toContain("Acme Corporation");
+    await shot(page, "02-agent-acme-open");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('[data-testid="ticket-subject"]');
+    const url = page.url();
+    expect(url).toMatch(/\/clients\/cli_[a-z0-9]+\/tickets\/tkt_[a-z0-9]+$/);
+
+    await page.fill('[data-testid="composer-text"]', "We rolled back the gateway change; please try again.");
+    await page.click('[data-testid="composer-send"]');
+    await page.waitForSelector("text=We rolled back the gateway change");
+
+    await page.click('[data-testid="tab-note"]');
+    await page.fill('[data-testid="composer-text"]', "Rollback done at 10:20; watch error rates.");
+    await page.click('[data-testid="composer-send"]');
+    await page.waitForSelector('[data-testid="message-internal"] >> text=Rollback done at 10:20');
+
+    await page.selectOption('[data-testid="status"]', "pending");
+    await page.waitForSelector('[data-testid="audit-trail"] >> text=Open → Pending');
+
+    await page.selectOption('[data-testid="tier"]', "L3");
+    await page.fill('[data-testid="escalate-reason"]', "Needs the payments engineering team");
+    await page.click('[data-testid="escalate-submit"]');
+    await page.waitForSelector('[data-testid="audit-trail"] >> text=Needs the payments engineering team');
+    expect(await page.inputValue('[data-testid="tier"]')).toBe("L3");
+    await shot(page, "03-agent-ticket");
+
+    // The URL can be shared: opened in a new tab it shows the same ticket, now pending at L3.
+    const again = await page.context().newPage();
+    await again.goto(url);
+    await again.waitForSelector('[data-testid="ticket-subject"]');
+    expect(await again.inputValue('[data-testid="status"]')).toBe("pending");
+    await again.close();
+    await page.close();
+  }, 90_000);
+
+  it("creates a ticket from a phone call", async () => {
+    const page = await loginAs("leo@northwind.example");
+    await page.click('[data-testid="new-ticket"]');
+    await page.fill('input[name="requesterName"]', "Peter Gibbons");
+    await page.fill('input[name="requesterEmail"]', "peter.gibbons@initech.example");
+    await page.selectOption('select[name="channel"]', "phone");
+    await page.fill('input[name="subject"]', "Cannot open the TPS report share");
+    await page.fill('textarea[name="body"]', "Called at 9:05: access denied on \\\\fs01\\tps.");
+    await shot(page, "04-new-ticket");
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="ticket-subject"] >> text=Cannot open the TPS report share');
+    expect(await page.textContent('[data-testid="ticket-key"]')).toMatch(/^INITECH-\d+$/);
+    await page.close();
+  }, 60_000);
+
+  it("shows a conflict in place when someone else changed the ticket", async () => {
+    const page = await loginAs("maya@northwind.example");
+    await page.click('[data-testid="view-GLOBEX-new"]');
+    await page.waitForSelector('[data-testid="ticket-row"]');
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('[data-testid="ticket-subject"]');
+    // A colleague changes the ticket behind this page's back.
+    const [, , clientId, , ticketId] = new URL(page.url()).pathname.split("/");
+    const token = await page.evaluate<string>(`JSON.parse(localStorage.getItem("outdesk.tokens") ?? "{}").accessToken`);
+    const response = await fetch(`${stack.url}/v1/clients/${clientId}/tickets/${ticketId}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ addTags: ["changed-elsewhere"] }),
+    });
+    expect(response.status).toBe(200);
+    await page.selectOption('[data-testid="priority"]', "urgent");
+    await page.waitForSelector('[data-testid="notice"] >> text=Someone else changed this ticket');
+    await page.waitForSelector("text=changed-elsewhere");
+    await shot(page, "05-conflict");
+    await page.close();
+  }, 60_000);
+});
+
+describe("client admin portal", () => {
+  it("sees only their client, no internal notes, and can reply", async () => {
+    const page = await loginAs("ops@acme.example");
+    expect(await page.textContent('[data-testid="queue-title"]')).toContain("Acme Corporation");
+    expect(await page.locator('[data-testid="client-views-GLOBEX"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="client-views-INITECH"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="view-mine"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="client-switcher"]').count()).toBe(0);
+    await shot(page, "06-client-admin-queue");
+
+    await page.click('[data-testid="view-ACME-pending"]');
+    await page.waitForSelector('[data-testid="ticket-row"]');
+    await page.click('[data-testid="ticket-row"] a');
+    await page.waitForSelector('[data-testid="ticket-subject"]');
+    expect(await page.locator('[data-testid="message-internal"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="tab-note"]').count()).toBe(0);
+    expect(await page.content()).not.toContain("Rollback done");
+    expect(await page.content()).not.toContain("TLS handshake");
+    await page.fill('[data-testid="composer-text"]', "Works again on our side, thank you.");
+    await page.click('[data-testid="composer-send"]');
+    await page.waitForSelector("text=Works again on our side");
+    await shot(page, "07-client-admin-ticket");
+
+    // Another client's ticket, by URL: not found, nothing shown.
+    const admin = await fetch(`${stack.url}/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ provider: "northwind", email: "admin@northwind.example", password: "outdesk-demo" }),
+    }).then((r) => r.json() as Promise<{ accessToken: string }>);
+    const globex = await fetch(`${stack.url}/v1/tickets?view=all&status=pending&limit=100`, {
+      headers: { authorization: `Bearer ${admin.accessToken}` },
+    }).then((r) => r.json() as Promise<{ items: { id: string; clientId: string; key: string }[] }>);
+    const foreign = globex.items.find((ticket) => ticket.key.startsWith("GLOBEX"));
+    expect(foreign).toBeTruthy();
+    await page.goto(`${stack.url}/clients/${foreign!.clientId}/tickets/${foreign!.id}`);
+    await page.waitForSelector("text=does not exist or is not yours to see");
+    await page.close();
+  }, 90_000);
+});

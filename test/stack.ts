@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { freePort } from "@outdesk/local/errors";
+import { repoRoot } from "@outdesk/local/paths";
+
+export interface RunningStack {
+  child: ChildProcess;
+  output: () => string;
+  url: string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `npm start`'s entry (packages/local/src/start.ts) as a subprocess on free ports. */
+export async function startStack(dataDir: string): Promise<RunningStack> {
+  const [apiPort, dynamoPort] = [await freePort(), await freePort()];
+  const child = spawn("node", ["--import", "tsx", "packages/local/src/start.ts"], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      OUTDESK_PORT: String(apiPort),
+      OUTDESK_DYNAMO_PORT: String(dynamoPort),
+      OUTDESK_DATA_DIR: dataDir,
+    },
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const deadline = Date.now() + 90_000;
+  while (!output.includes("Press Ctrl-C to stop.")) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`stack did not start:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    child,
+    output: () => output,
+    url: `http://localhost:${apiPort}`,
+    stop() {
+      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      child.kill("SIGINT");
+      return exited;
+    },
+  };
+}
