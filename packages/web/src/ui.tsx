@@ -38,3 +38,16 @@ export function StatusBadge({ status }: { status: string }) {
 export function PriorityBadge({ priority }: { priority: string }) {
   return <span className={`badge priority-${priority}`}>{priority}</span>;
 }
+
+/** `<option>`s for a list of values, labelled by `label` (default: the value). */
+export function Options({ values, label }: { values: readonly string[]; label?: (value: string) => string }) {
+  return (
+    <>
+      {values.map((value) => (
+        <option key={value} value={value}>
+          {label ? label(value) : value}
+        </option>
+      ))}
+    </>
+  );
+}

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { MessageInfo, Ticket, TicketInfo, TicketPage, TicketSchema } from "@outdesk/core/ticket";
+import type { Context } from "hono";
 import { z } from "zod";
 import { router } from "./context";
 import { commonErrors, conflictError } from "./errors";
@@ -12,6 +13,11 @@ const VersionOnly = z.strictObject({ version: z.number().int().positive().option
 const tags = ["Tickets"];
 const base = "/{clientId}/tickets/{ticketId}";
 const errors = { ...commonErrors, ...conflictError };
+
+/** A write's input: the path's ids, the body, and the version from If-Match or the body. */
+function versioned<Body extends { version?: number }>(c: Context, ids: z.infer<typeof params>, body: Body) {
+  return { ...ids, ...body, version: expectedVersion(c, body.version) };
+}
 
 /** One ticket's routes, under its client: /v1/clients/{clientId}/tickets/{ticketId}/… */
 export const ticketThread = router()
@@ -76,12 +82,9 @@ for (const [path, visibility, summary] of [
       responses: { 201: json(MessageResult, "Added"), ...errors },
     }),
     async (c) => {
-      const body = c.req.valid("json");
       const result = await Ticket.addMessage({
-        ...c.req.valid("param"),
-        ...body,
+        ...versioned(c, c.req.valid("param"), c.req.valid("json")),
         visibility,
-        version: expectedVersion(c, body.version),
       });
       etag(c, result.ticket.version);
       return c.json(result, 201);
@@ -146,8 +149,7 @@ ticketThread
       responses: { 200: json(TicketInfo, "Taken"), ...errors },
     }),
     async (c) => {
-      const body: { version?: number } = c.req.valid("json") ?? {};
-      const ticket = await Ticket.take({ ...c.req.valid("param"), version: expectedVersion(c, body.version) });
+      const ticket = await Ticket.take(versioned(c, c.req.valid("param"), c.req.valid("json") ?? {}));
       etag(c, ticket.version);
       return c.json(ticket, 200);
     },

@@ -3,7 +3,7 @@ import { ApiError, api } from "../api";
 import { priorities, types } from "../format";
 import { navigate } from "../router";
 import { useSession } from "../session";
-import { ErrorNote } from "../ui";
+import { ErrorNote, Options } from "../ui";
 
 /** Create a ticket: web form, or a phone call logged by an agent. */
 export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
@@ -98,17 +98,13 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
         <label>
           Priority
           <select name="priority" value={form.priority} onChange={set("priority")}>
-            {priorities.map((p) => (
-              <option key={p}>{p}</option>
-            ))}
+            <Options values={priorities} />
           </select>
         </label>
         <label>
           Type
           <select name="type" value={form.type} onChange={set("type")}>
-            {types.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
+            <Options values={types} />
           </select>
         </label>
         <label>

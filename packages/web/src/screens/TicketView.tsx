@@ -2,7 +2,7 @@ import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { ApiError, api } from "../api";
 import { priorities, statuses, statusLabel, tiers, types, when } from "../format";
 import { useSession } from "../session";
-import { ErrorNote, PriorityBadge, Spinner, StatusBadge } from "../ui";
+import { ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
 import type { TicketSummary } from "./Queue";
 
 interface Ticket extends TicketSummary {
@@ -432,11 +432,7 @@ function StaffPanel({
           value={ticket.status}
           onChange={(e) => void change({ status: e.target.value }, { status: e.target.value })}
         >
-          {statuses.map((s) => (
-            <option key={s} value={s}>
-              {statusLabel[s]}
-            </option>
-          ))}
+          <Options values={statuses} label={(s) => statusLabel[s] ?? s} />
         </select>
       </label>
       <label>
@@ -447,9 +443,7 @@ function StaffPanel({
           value={ticket.priority}
           onChange={(e) => void change({ priority: e.target.value }, { priority: e.target.value })}
         >
-          {priorities.map((p) => (
-            <option key={p}>{p}</option>
-          ))}
+          <Options values={priorities} />
         </select>
       </label>
       <label>
@@ -459,9 +453,7 @@ function StaffPanel({
           value={ticket.type}
           onChange={(e) => void change({ type: e.target.value }, { type: e.target.value })}
         >
-          {types.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
+          <Options values={types} />
         </select>
       </label>
       <label>
@@ -472,9 +464,7 @@ function StaffPanel({
           value={tier ?? ticket.tier}
           onChange={(e) => setTier(e.target.value === ticket.tier ? null : e.target.value)}
         >
-          {tiers.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
+          <Options values={tiers} />
         </select>
       </label>
       {tier && (
