@@ -188,7 +188,7 @@ export namespace Ticket {
       tags: input.tags,
       assigneeId: input.assigneeId ?? UNASSIGNED,
       tier: "L1",
-      channel: input.channel,
+      channel: input.channel ?? (actor.type === "api_key" ? "api" : "web"),
       requesterName: input.requester.name,
       requesterEmail: input.requester.email,
       ccs: input.ccs,
@@ -201,7 +201,7 @@ export namespace Ticket {
       timeSpentMinutes: 0,
       version: 1,
     };
-    const message = messageDraft(actor, { ...input }, "public", input.channel, now);
+    const message = messageDraft(actor, { ...input }, "public", ticket.channel, now);
     const result = await Outdesk.transaction
       .write((services) => [
         services.ticket.create(ticket).commit(),

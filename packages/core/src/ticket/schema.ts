@@ -50,7 +50,10 @@ export const CreateInput = z
     bodyHtml: z.string().max(200_000).optional(),
     requester: Requester,
     ccs: z.array(Email).max(20).default([]),
-    channel: z.enum(["web", "api", "phone", "chat"]).default("web").describe("email tickets arrive by mail"),
+    channel: z
+      .enum(["web", "api", "phone", "chat"])
+      .optional()
+      .describe("default: api for API keys, else web; email tickets arrive by mail"),
     priority: Priority.default("normal"),
     type: TicketType.default("question"),
     category: z.string().trim().max(80).optional(),

@@ -41,6 +41,19 @@ describe("API keys", () => {
     expect((await call(key, "GET", "/v1/me")).status).toBe(401);
   });
 
+  it("creates tickets through a client-scoped key on the api channel", async () => {
+    const reply = expectStatus(
+      await call(world.personas.keyA1, "POST", "/v1/tickets", {
+        clientId: world.ids.clientA1,
+        subject: "From the portal",
+        body: "Created by an integration",
+        requester: { email: "portal@acme.example" },
+      }),
+      201,
+    );
+    expect(reply.body).toMatchObject({ channel: "api", clientId: world.ids.clientA1 });
+  });
+
   it("lets a client admin create keys for their own client", async () => {
     const reply = await call(world.personas.clientAdminA1, "POST", "/v1/api-keys", {
       name: "acme it",
