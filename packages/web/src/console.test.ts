@@ -89,6 +89,8 @@ describe("agent console", () => {
     await page.click('[data-testid="escalate-submit"]');
     await page.waitForSelector('[data-testid="audit-trail"] >> text=Needs the payments engineering team');
     expect(await page.inputValue('[data-testid="tier"]')).toBe("L3");
+    // Priya Shah has another Acme ticket (the Q3 export): it is listed for context.
+    await page.waitForSelector('[data-testid="requester-tickets"] >> text=export all tickets from Q3');
     await shot(page, "03-agent-ticket");
 
     // The URL can be shared: opened in a new tab it shows the same ticket, now pending at L3.

@@ -55,13 +55,14 @@ export type TicketCounts = z.infer<typeof TicketCounts>;
  * - mine: the caller's tickets (gsi2), active ones unless a status is given
  * - unassigned: active unassigned tickets of the clients you serve (gsi2)
  * - all: provider-wide by status across the clients you serve (gsi3, SLA due time first)
+ * - requester: one person's tickets at one client (gsi4), newest first
  */
 export namespace Queue {
   export const list = fn(ListInput, async (input) => {
     const actor = useTenant();
     const { providerId } = actor;
     const staff = actor.role !== "client_admin";
-    const order = input.order === "newest" ? "desc" : "asc";
+    const order = (input.order ?? (input.view === "requester" ? "newest" : "oldest")) === "newest" ? "desc" : "asc";
     const status = input.status;
     const query = Outdesk.entities.ticket.query;
     const run = (position: string | null) => {
@@ -73,6 +74,16 @@ export namespace Queue {
           return query
             .byClientStatus({ providerId, clientId: input.clientId, status: status ?? "open" })
             .where(filters(actor, input, false))
+            .go(options);
+        }
+        case "requester": {
+          if (!input.clientId || !input.requester) {
+            throw InvalidField(["requester"], "the requester view needs clientId and requester");
+          }
+          if (actor.clientIds !== "all" && !actor.clientIds.includes(input.clientId)) throw NotFound("Client");
+          return query
+            .byRequester({ providerId, clientId: input.clientId, requesterEmail: input.requester })
+            .where(filters(actor, { ...input, view: "client" }, false))
             .go(options);
         }
         case "mine":

@@ -124,7 +124,7 @@ export const BulkInput = z
   })
   .meta({ id: "TicketBulkUpdate" });
 
-export const Views = ["client", "mine", "unassigned", "all"] as const;
+export const Views = ["client", "mine", "unassigned", "all", "requester"] as const;
 
 export const ListInput = PageQuery.extend({
   view: z.enum(Views).default("all"),
@@ -134,5 +134,6 @@ export const ListInput = PageQuery.extend({
   tier: Tier.optional(),
   tag: Tag.optional(),
   assigneeId: z.string().max(64).optional(),
-  order: z.enum(["oldest", "newest"]).default("oldest"),
+  requester: Email.optional().describe("the requester view: this person's tickets at clientId, newest first"),
+  order: z.enum(["oldest", "newest"]).optional().describe("default: newest for the requester view, else oldest"),
 });

@@ -204,6 +204,11 @@ const spec: IsolationSpec = {
       { as: "agentA1", path: `/v1/tickets?view=client&clientId=${w.ids.clientA2}&status=new`, expect: 404 },
       { as: "clientAdminA1", path: `/v1/tickets?view=client&clientId=${w.ids.clientA2}&status=new`, expect: 404 },
       { as: "clientAdminA1", path: "/v1/tickets?view=unassigned", expect: 403 },
+      {
+        as: "clientAdminA2",
+        path: `/v1/tickets?view=requester&clientId=${w.ids.clientA1}&requester=riley@customer.example`,
+        expect: 404,
+      },
     ],
     rereads: () => [],
     hidden: (w) => [
@@ -223,6 +228,11 @@ const spec: IsolationSpec = {
         mustNotContain: [w.ids.ticketA2, w.ids.ticketB1],
       },
       { as: "keyA1", path: "/v1/tickets?view=all&status=new", mustNotContain: [w.ids.ticketA2] },
+      {
+        as: "adminB",
+        path: `/v1/tickets?view=requester&clientId=${w.ids.clientA1}&requester=riley@customer.example`,
+        mustNotContain: [w.ids.ticketA1],
+      },
       {
         as: "agentA1",
         path: `/v1/tickets?view=all&status=new&clientId=${w.ids.clientA2}`,

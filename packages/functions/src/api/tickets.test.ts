@@ -368,6 +368,22 @@ describe("views", () => {
     expect(bossAll.body.items.every((t: { clientId: string }) => t.clientId === world.ids.clientA1)).toBe(true);
   });
 
+  it("lists one requester's tickets at a client, newest first", async () => {
+    const client = await createClient(admin, "requesterco");
+    const first = await createTicket(admin, client, "First", { requester: { email: "kim@r.example" } });
+    await createTicket(admin, client, "Someone else", { requester: { email: "lee@r.example" } });
+    const second = await createTicket(admin, client, "Second", { requester: { email: "Kim@R.example" } });
+    const reply = expectStatus(
+      await call(admin, "GET", `/v1/tickets?view=requester&clientId=${client}&requester=kim@r.example`),
+      200,
+    );
+    expect(reply.body.items.map((t: { id: string }) => t.id)).toEqual([second, first]);
+    expect(
+      (await call(agent, "GET", `/v1/tickets?view=requester&clientId=${client}&requester=kim@r.example`)).status,
+    ).toBe(404);
+    expect((await call(admin, "GET", `/v1/tickets?view=requester&clientId=${client}`)).status).toBe(400);
+  });
+
   it("counts per client and status from the counters kept with each write", async () => {
     const client = await createClient(admin, "countco");
     const a = await createTicket(admin, client, "c1");

@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { ApiError, api } from "../api";
 import { priorities, statuses, statusLabel, tiers, types, when } from "../format";
+import { Link } from "../router";
 import { useSession } from "../session";
 import { ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
 import type { TicketSummary } from "./Queue";
@@ -230,6 +231,7 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
         {client && client.ticketFields.length > 0 && (
           <Fields ticket={ticket} fields={client.ticketFields} editable={session.staff && !closed} change={change} />
         )}
+        <RequesterTickets clientId={clientId} email={ticket.requester.email} current={ticket.id} />
         <section className="audit" aria-label="Audit trail">
           <h2>Audit trail</h2>
           <ol data-testid="audit-trail">
@@ -592,6 +594,33 @@ function Fields({
           </label>
         );
       })}
+    </section>
+  );
+}
+
+/** The requester's other tickets at this client: context for the agent, one index query. */
+function RequesterTickets({ clientId, email, current }: { clientId: string; email: string; current: string }) {
+  const [items, setItems] = useState<TicketSummary[] | null>(null);
+  useEffect(() => {
+    const query = new URLSearchParams({ view: "requester", clientId, requester: email, limit: "6" });
+    api<{ items: TicketSummary[] }>("GET", `/v1/tickets?${query}`)
+      .then((page) => setItems(page.items.filter((t) => t.id !== current).slice(0, 5)))
+      .catch(() => setItems([]));
+  }, [clientId, email, current]);
+  if (!items || items.length === 0) return null;
+  return (
+    <section className="requester-tickets" aria-label="More from this requester">
+      <h2>More from this requester</h2>
+      <ul data-testid="requester-tickets">
+        {items.map((t) => (
+          <li key={t.id}>
+            <Link to={`/clients/${t.clientId}/tickets/${t.id}`}>
+              <span className="mono">{t.key}</span> {t.subject}
+            </Link>{" "}
+            <StatusBadge status={t.status} />
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
