@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
-import { isLoggedIn, logout, onAuthChange } from "./api";
+import { isLoggedIn, logout, onAuthChange, setTokens } from "./api";
 import { statusLabel } from "./format";
 import { Link, match, navigate, useLocation } from "./router";
+import { AcceptInvite, AdminClients, AdminUsers } from "./screens/Admin";
 import { Login } from "./screens/Login";
 import { NewTicket } from "./screens/NewTicket";
 import { Queue } from "./screens/Queue";
@@ -13,9 +14,21 @@ export function App() {
   const [loggedIn, setLoggedIn] = useState(isLoggedIn());
   const location = useLocation();
   useEffect(() => onAuthChange(() => setLoggedIn(isLoggedIn())), []);
+  const inviting = location.path === "/accept-invite";
   useEffect(() => {
-    if (!loggedIn && location.path !== "/login") navigate("/login", { replace: true });
-  }, [loggedIn, location.path]);
+    if (!loggedIn && !inviting && location.path !== "/login") navigate("/login", { replace: true });
+  }, [loggedIn, inviting, location.path]);
+  if (inviting) {
+    return (
+      <AcceptInvite
+        token={location.query.get("token") ?? ""}
+        onDone={(tokens) => {
+          setTokens(tokens);
+          navigate("/", { replace: true });
+        }}
+      />
+    );
+  }
   if (!loggedIn || location.path === "/login") return <Login />;
   return (
     <SessionProvider fallback={<Spinner label="Loading your workspace…" />}>
@@ -105,6 +118,14 @@ function Shell() {
             )}
           </section>
         )}
+        {session.me.actor.role !== "agent" && (
+          <section data-testid="admin-links">
+            <h3>Admin</h3>
+            {session.me.actor.role === "provider_admin" &&
+              view("/admin/clients", "Clients", undefined, "admin-clients")}
+            {view("/admin/users", session.staff ? "People" : "Your team", undefined, "admin-users")}
+          </section>
+        )}
         {visibleClients.map((client) => (
           <section key={client.id} data-testid={`client-views-${client.ticketPrefix}`}>
             <h3>{client.name}</h3>
@@ -128,6 +149,10 @@ function Shell() {
           />
         ) : path === "/new" ? (
           <NewTicket defaultClientId={clientFilter !== "all" ? clientFilter : undefined} />
+        ) : path === "/admin/clients" ? (
+          <AdminClients />
+        ) : path === "/admin/users" ? (
+          <AdminUsers />
         ) : path === "/tickets" ? (
           <Queue key={current} query={query} />
         ) : (

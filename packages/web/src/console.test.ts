@@ -179,3 +179,53 @@ describe("client admin portal", () => {
     await page.close();
   }, 90_000);
 });
+
+describe("provider admin", () => {
+  it("adds a client with a custom field, invites an agent for it, and the agent joins through the link", async () => {
+    const page = await loginAs("admin@northwind.example");
+    await page.click('[data-testid="admin-clients"]');
+    await page.waitForSelector('[data-testid="clients-table"]');
+    await page.fill('input[name="clientName"]', "Umbrella Corp");
+    await page.fill('input[name="clientSlug"]', "umbrella");
+    await page.fill('input[name="clientTimeZone"]', "Europe/Paris");
+    await page.fill('input[name="clientAddresses"]', "help@umbrella.example");
+    await page.click('form[aria-label="New client"] button[type="submit"]');
+    const row = page.locator('[data-testid="clients-table"] tr', { hasText: "Umbrella Corp" });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("UMBRELLA");
+    expect(await row.textContent()).toContain("help@umbrella.example");
+
+    await row.locator("button", { hasText: "Edit" }).click();
+    await page.click("text=Add field");
+    await page.fill('.field-editor input[placeholder="key"]', "contract_no");
+    await page.fill('.field-editor input[placeholder="Label"]', "Contract number");
+    await page.check(".field-editor input[type=checkbox]");
+    await page.click('.edit-client button[type="submit"]');
+    await page.waitForSelector('[data-testid="clients-table"] tr:has-text("Umbrella Corp") >> text=Edit');
+    await shot(page, "08-admin-clients");
+
+    // Reload so the session (sidebar, assignment choices) knows the new client.
+    await page.goto(`${stack.url}/admin/users`);
+    await page.waitForSelector('[data-testid="users-table"]');
+    await page.fill('input[name="inviteName"]', "Zoe Agent");
+    await page.fill('input[name="inviteEmail"]', "zoe@northwind.example");
+    await page.selectOption('select[name="inviteRole"]', "agent");
+    await page.locator(".invite-form .checks label", { hasText: "Umbrella Corp" }).locator("input").check();
+    await page.click('form[aria-label="Invite"] button[type="submit"]');
+    const link = (await page.locator('[data-testid="invite-link"] code').textContent()) ?? "";
+    expect(link).toContain("/accept-invite?token=odi_");
+    await shot(page, "09-admin-people");
+    await page.close();
+
+    const invitee = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    await invitee.goto(link);
+    await invitee.fill('input[name="newPassword"]', "zoe's long password");
+    await invitee.click('button[type="submit"]');
+    await invitee.waitForSelector('[data-testid="queue-title"]');
+    expect(await invitee.textContent('[data-testid="current-user"]')).toContain("Zoe Agent");
+    expect(await invitee.locator('[data-testid="client-views-UMBRELLA"]').count()).toBe(1);
+    expect(await invitee.locator('[data-testid="client-views-ACME"]').count()).toBe(0);
+    expect(await invitee.locator('[data-testid="admin-links"]').count()).toBe(0);
+    await invitee.close();
+  }, 90_000);
+});
