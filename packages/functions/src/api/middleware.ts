@@ -17,7 +17,10 @@ export const requestContext: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const started = performance.now();
   await Log.withRequest(requestId, async () => {
     await next();
+    // The actor's own context has ended by now; name its provider explicitly.
+    const actor = c.get("actor");
     Log.info("request", {
+      providerId: actor.type === "public" ? undefined : actor.providerId,
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
