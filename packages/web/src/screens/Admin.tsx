@@ -20,22 +20,14 @@ interface User extends UserInfo {
 const fieldTypes = ["text", "number", "boolean", "date", "select"] as const;
 const message = (reason: unknown) => (reason instanceof ApiError ? reason.detail : "Something went wrong");
 
-/** Provider admins: the client companies, their support addresses, settings and ticket fields. */
-export function AdminClients() {
-  const [clients, setClients] = useState<Client[] | null>(null);
+/** Loads data and runs actions that reload it; failures land in `error`, shown in place. */
+function useReloading<T>(fetch: () => Promise<T>) {
+  const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [editing, setEditing] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    const [active, archived] = await Promise.all([
-      api<{ items: Client[] }>("GET", "/v1/clients?limit=100&status=active"),
-      api<{ items: Client[] }>("GET", "/v1/clients?limit=100&status=archived"),
-    ]);
-    setClients([...active.items, ...archived.items]);
-  }, []);
+  const load = useCallback(async () => setData(await fetch()), [fetch]);
   useEffect(() => {
     load().catch((reason) => setError(message(reason)));
   }, [load]);
-
   async function act(work: () => Promise<unknown>) {
     setError(null);
     try {
@@ -45,6 +37,25 @@ export function AdminClients() {
       setError(message(reason));
     }
   }
+  return { data, error, act };
+}
+
+async function loadClients(): Promise<Client[]> {
+  const [active, archived] = await Promise.all([
+    api<{ items: Client[] }>("GET", "/v1/clients?limit=100&status=active"),
+    api<{ items: Client[] }>("GET", "/v1/clients?limit=100&status=archived"),
+  ]);
+  return [...active.items, ...archived.items];
+}
+
+async function loadUsers(): Promise<User[]> {
+  return (await api<{ items: User[] }>("GET", "/v1/users?limit=100")).items;
+}
+
+/** Provider admins: the client companies, their support addresses, settings and ticket fields. */
+export function AdminClients() {
+  const { data: clients, error, act } = useReloading(loadClients);
+  const [editing, setEditing] = useState<string | null>(null);
 
   return (
     <section className="admin">
@@ -274,26 +285,9 @@ function EditClient({
 /** Provider admins: everyone; client admins: their own client's admins. Invitations give a link to pass on. */
 export function AdminUsers() {
   const session = useSession();
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: users, error, act } = useReloading(loadUsers);
   const [invite, setInvite] = useState<{ email: string; link: string } | null>(null);
   const providerAdmin = session.me.actor.role === "provider_admin";
-  const load = useCallback(async () => {
-    setUsers((await api<{ items: User[] }>("GET", "/v1/users?limit=100")).items);
-  }, []);
-  useEffect(() => {
-    load().catch((reason) => setError(message(reason)));
-  }, [load]);
-
-  async function act(work: () => Promise<unknown>) {
-    setError(null);
-    try {
-      await work();
-      await load();
-    } catch (reason) {
-      setError(message(reason));
-    }
-  }
 
   const setClients = (user: User, clientIds: string[]) =>
     act(() => api("PATCH", `/v1/users/${user.id}`, { clientIds }, { "if-match": `"${user.version}"` }));
