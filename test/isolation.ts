@@ -1,3 +1,4 @@
+import { signingKeys } from "@outdesk/core/auth/keys";
 import { app, publicRoutes } from "@outdesk/functions/api/app";
 import { generateKeyPair, SignJWT } from "jose";
 import { expect } from "vitest";
@@ -66,6 +67,17 @@ export async function badCredentials(world: World): Promise<{ label: string; tok
   const unsigned = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${Buffer.from(
     JSON.stringify({ ...claims, sub: world.ids.adminA, iss: "outdesk", aud: "outdesk-api" }),
   ).toString("base64url")}.`;
+  // Signed with the real key, well-formed, but expired a minute ago.
+  const { privateKey: realKey, kid } = await signingKeys();
+  const now = Math.floor(Date.now() / 1000);
+  const expired = await new SignJWT(claims)
+    .setProtectedHeader({ alg: "EdDSA", kid })
+    .setSubject(world.ids.adminA)
+    .setIssuer("outdesk")
+    .setAudience("outdesk-api")
+    .setIssuedAt(now - 16 * 60)
+    .setExpirationTime(now - 60)
+    .sign(realKey);
   const valid = world.personas.adminA.token!;
   const [header, payload, signature] = valid.split(".");
   const widened = JSON.parse(Buffer.from(payload!, "base64url").toString());
@@ -75,6 +87,7 @@ export async function badCredentials(world: World): Promise<{ label: string; tok
     { label: "no credentials" },
     { label: "garbage", token: "not-a-token" },
     { label: "forged signature", token: forged },
+    { label: "expired", token: expired },
     { label: "alg none", token: unsigned },
     { label: "tampered claims", token: tampered },
     { label: "unknown API key", token: `odk_${world.ids.providerA}.key_00000000000000000000000000.secret` },
