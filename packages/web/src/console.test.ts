@@ -74,7 +74,8 @@ describe("agent console", () => {
 
     await page.fill('[data-testid="composer-text"]', "We rolled back the gateway change; please try again.");
     await page.click('[data-testid="composer-send"]');
-    await page.waitForSelector("text=We rolled back the gateway change");
+    await page.waitForSelector('[data-testid="message-public"] >> text=We rolled back the gateway change');
+    await page.waitForSelector('[data-testid="composer-send"]:has-text("Send reply")');
 
     await page.click('[data-testid="tab-note"]');
     await page.fill('[data-testid="composer-text"]', "Rollback done at 10:20; watch error rates.");
@@ -160,7 +161,7 @@ describe("client admin portal", () => {
     expect(await page.content()).not.toContain("TLS handshake");
     await page.fill('[data-testid="composer-text"]', "Works again on our side, thank you.");
     await page.click('[data-testid="composer-send"]');
-    await page.waitForSelector("text=Works again on our side");
+    await page.waitForSelector('[data-testid="message-public"] >> text=Works again on our side');
     await shot(page, "07-client-admin-ticket");
 
     // Another client's ticket, by URL: not found, nothing shown.

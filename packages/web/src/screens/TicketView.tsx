@@ -273,15 +273,20 @@ function Composer({
     event.preventDefault();
     if (!text.trim()) return;
     setBusy(true);
-    const body: Record<string, unknown> = { body: text };
+    const sent = text;
+    const body: Record<string, unknown> = { body: sent };
     if (nextStatus) body.status = nextStatus;
     if (minutes) body.timeSpentMinutes = Number(minutes);
-    if (await onSend(kind, body)) {
-      setText("");
-      setNextStatus("");
-      setMinutes("");
+    try {
+      if (await onSend(kind, body)) {
+        // Only clear what was sent: anything typed while sending stays.
+        setText((current) => (current === sent ? "" : current));
+        setNextStatus("");
+        setMinutes("");
+      }
+    } finally {
+      setBusy(false);
     }
-    setBusy(false);
   }
 
   return (
