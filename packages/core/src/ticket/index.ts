@@ -102,6 +102,9 @@ function statusChange(from: Status, to: Status, at: string): Partial<TicketItem>
   };
 }
 
+/** Messages and tickets from an API key arrive over the api channel; the console's over web. */
+const defaultChannel = (actor: TenantActor) => (actor.type === "api_key" ? ("api" as const) : ("web" as const));
+
 function authorOf(actor: TenantActor) {
   return {
     authorType: isStaff(actor) ? ("agent" as const) : ("client_admin" as const),
@@ -188,7 +191,7 @@ export namespace Ticket {
       tags: input.tags,
       assigneeId: input.assigneeId ?? UNASSIGNED,
       tier: "L1",
-      channel: input.channel ?? (actor.type === "api_key" ? "api" : "web"),
+      channel: input.channel ?? defaultChannel(actor),
       requesterName: input.requester.name,
       requesterEmail: input.requester.email,
       ccs: input.ccs,
@@ -288,7 +291,7 @@ export namespace Ticket {
       }
     }
     checkFields(client, input.fields ?? {}, false);
-    if ((set.status ?? ticket.status) === "solved" && set.status) checkFields(client, fields, true);
+    if (set.status === "solved") checkFields(client, fields, true);
     return { set, events, remove };
   }
 
@@ -307,11 +310,6 @@ export namespace Ticket {
       assertStaff(ctx.actor);
       assertOpenForChanges(ctx.ticket);
       const plan = planUpdate(ctx, input);
-      if (version !== undefined && version !== ctx.ticket.version) {
-        throw Conflict("The ticket changed since you read it; reload and retry", {
-          currentVersion: ctx.ticket.version,
-        });
-      }
       if (plan.events.length === 0) return toTicketInfo(ctx.ticket);
       return toTicketInfo(await commitPlan(ctx, plan, version));
     },
@@ -348,7 +346,7 @@ export namespace Ticket {
       const target: Status =
         status ??
         (visibility === "public" ? (staff ? (from === "new" ? "open" : from) : statusAfterRequesterReply(from)) : from);
-      const moved = staff ? statusChange(from, target, now) : target !== from ? { status: target } : {};
+      const moved = statusChange(from, target, now);
       const set: Plan["set"] = {
         ...moved,
         messageCount: ticket.messageCount + 1,
@@ -356,7 +354,7 @@ export namespace Ticket {
         ...(staff && visibility === "public" && !ticket.firstReplyAt ? { firstReplyAt: now } : {}),
       };
       if (moved.status === "solved") checkFields(ctx.client, (ticket.fields ?? {}) as Record<string, never>, true);
-      const message = messageDraft(actor, input, visibility, staff ? "web" : "web", now);
+      const message = messageDraft(actor, input, visibility, defaultChannel(actor), now);
       const events: Plan["events"] = [
         {
           field: visibility === "public" ? "reply" : "note",

@@ -106,6 +106,15 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
     void reload();
   }, [reload]);
 
+  /** A stale-version 409: say so in place and show the fresh ticket. False for any other error. */
+  async function reloadOnConflict(reason: unknown, notice: string): Promise<boolean> {
+    if (!(reason instanceof ApiError && reason.status === 409 && reason.body.currentVersion !== undefined))
+      return false;
+    setNotice(notice);
+    await reload();
+    return true;
+  }
+
   /** Optimistic update: show the change at once, send it conditional on the version, reconcile. */
   async function change(patch: Record<string, unknown>, optimistic: Partial<Ticket> = {}) {
     if (!page) return;
@@ -117,10 +126,8 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
       await reload();
       session.reloadCounts();
     } catch (reason) {
-      if (reason instanceof ApiError && reason.status === 409 && reason.body.currentVersion !== undefined) {
-        setNotice("Someone else changed this ticket meanwhile. It has been reloaded; check and try again.");
-        await reload();
-      } else {
+      const notice = "Someone else changed this ticket meanwhile. It has been reloaded; check and try again.";
+      if (!(await reloadOnConflict(reason, notice))) {
         setPage(before);
         setNotice(reason instanceof ApiError ? reason.detail : "The change could not be saved");
       }
@@ -195,12 +202,11 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
                 session.reloadCounts();
                 return true;
               } catch (reason) {
-                if (reason instanceof ApiError && reason.status === 409 && reason.body.currentVersion !== undefined) {
-                  setNotice(
-                    "The ticket changed while you were writing. It has been reloaded; your text is kept — send again.",
-                  );
-                  await reload();
-                } else setNotice(reason instanceof ApiError ? reason.detail : "Could not send");
+                const notice =
+                  "The ticket changed while you were writing. It has been reloaded; your text is kept — send again.";
+                if (!(await reloadOnConflict(reason, notice))) {
+                  setNotice(reason instanceof ApiError ? reason.detail : "Could not send");
+                }
                 return false;
               }
             }}
