@@ -403,13 +403,12 @@ export namespace Ticket {
       if (targetTicketId === ticketId) throw InvalidField(["targetTicketId"], "a ticket cannot merge into itself");
       assertOpenForChanges(ctx.ticket);
       const { providerId } = ctx.actor;
-      const [{ data: source }, { data: target }] = await Promise.all([
-        Outdesk.collections.ticketThread({ providerId, clientId, ticketId }).go({ pages: "all" }),
+      const [{ data: moving }, { data: target }] = await Promise.all([
+        Outdesk.entities.message.query.byTicket({ providerId, clientId, ticketId }).go({ pages: "all" }),
         Outdesk.entities.ticket.get({ providerId, clientId, ticketId: targetTicketId }).go({ consistent: true }),
       ]);
       if (!target) throw InvalidField(["targetTicketId"], "no such ticket for this client");
       if (target.status === "closed") throw InvalidField(["targetTicketId"], "the target ticket is closed");
-      const moving = source.message;
       if (moving.length > MAX_MERGE_MESSAGES) {
         throw Conflict(`A ticket with more than ${MAX_MERGE_MESSAGES} messages cannot be merged in one step`);
       }

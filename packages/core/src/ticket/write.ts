@@ -39,7 +39,6 @@ export interface Plan {
   messages?: Omit<MessageItem, "providerId" | "clientId" | "ticketId">[];
   /** Extra items with what their failed condition means (merge: the target ticket, moved messages). */
   extra?: (services: Services) => { commit: Commit; conflict?: OutdeskError }[];
-  /** Counter changes beyond this ticket's own (merge: none today; kept explicit). */
 }
 
 export function assertTicketVisible(clientId: string): TenantActor {
