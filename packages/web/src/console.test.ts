@@ -63,6 +63,14 @@ describe("agent console", () => {
     await page.waitForSelector('[data-testid="ticket-row"]');
     await shot(page, "01-agent-my-tickets");
 
+    // Filters narrow a view within the same request and live in the URL.
+    await page.click("text=All open");
+    await page.waitForSelector('[data-testid="ticket-row"]');
+    await page.selectOption('[data-testid="filter-priority"]', "urgent");
+    await page.waitForURL(/priority=urgent/);
+    await page.waitForSelector('[data-testid="ticket-row"] >> text=Checkout fails');
+    expect(await page.locator('[data-testid="ticket-row"]').count()).toBe(1);
+
     await page.click('[data-testid="view-ACME-open"]');
     await page.waitForSelector('[data-testid="ticket-row"]');
     expect(await page.textContent('[data-testid="queue-title"]')).toContain("Acme Corporation");

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, api } from "../api";
-import { ago, statusLabel } from "../format";
+import { ago, priorities, statuses, statusLabel, tiers } from "../format";
 import { Link, navigate } from "../router";
 import { useSession } from "../session";
-import { Empty, ErrorNote, PriorityBadge, Spinner, StatusBadge } from "../ui";
+import { Empty, ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
 
 export interface TicketSummary {
   id: string;
@@ -112,6 +112,7 @@ export function Queue({ query }: { query: URLSearchParams }) {
         <h1 data-testid="queue-title">{title(query, session.clientName)}</h1>
         <span className="muted">j / k to move · enter to open</span>
       </div>
+      <Filters query={query} />
       {error ? (
         <ErrorNote
           onRetry={() => {
@@ -187,5 +188,51 @@ export function Queue({ query }: { query: URLSearchParams }) {
         </button>
       )}
     </section>
+  );
+}
+
+/** Filters live in the URL, so a filtered view can be bookmarked and shared. */
+function Filters({ query }: { query: URLSearchParams }) {
+  const [tag, setTag] = useState(query.get("tag") ?? "");
+  const set = (key: string, value: string) => {
+    const next = new URLSearchParams(query);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    navigate(`/tickets?${next}`);
+  };
+  const select = (key: string, label: string, values: readonly string[], name?: (value: string) => string) => (
+    <label className="inline">
+      {label}
+      <select data-testid={`filter-${key}`} value={query.get(key) ?? ""} onChange={(e) => set(key, e.target.value)}>
+        <option value="">any</option>
+        <Options values={values} label={name} />
+      </select>
+    </label>
+  );
+  return (
+    <fieldset className="filters" aria-label="Filters">
+      {query.get("view") !== "client" && select("status", "Status", statuses, (s) => statusLabel[s] ?? s)}
+      {select("priority", "Priority", priorities)}
+      {select("tier", "Tier", tiers)}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          set("tag", tag.trim().toLowerCase());
+        }}
+      >
+        <input data-testid="filter-tag" placeholder="tag" value={tag} onChange={(e) => setTag(e.target.value)} />
+      </form>
+      <label className="inline">
+        Order
+        <select
+          data-testid="filter-order"
+          value={query.get("order") ?? "oldest"}
+          onChange={(e) => set("order", e.target.value)}
+        >
+          <option value="oldest">oldest first</option>
+          <option value="newest">newest first</option>
+        </select>
+      </label>
+    </fieldset>
   );
 }
