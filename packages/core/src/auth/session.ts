@@ -41,11 +41,25 @@ function refreshToken(providerId: string, userId: string, sessionId: string, sec
   return `odr_${providerId}.${userId}.${sessionId}.${secret}`;
 }
 
+/** The ids a refresh token names, and the hash of its secret as stored on the session. */
 function parseRefreshToken(token: string) {
-  const match = /^odr_([a-z0-9_]+)\.([a-z0-9_]+)\.([a-z0-9_]+)\.[A-Za-z0-9_-]+$/.exec(token);
+  const match = /^odr_([a-z0-9_]+)\.([a-z0-9_]+)\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)$/.exec(token);
   if (!match) return undefined;
-  const [, providerId, userId, sessionId] = match as unknown as [string, string, string, string];
-  return { providerId, userId, sessionId };
+  const [, providerId, userId, sessionId, secret] = match as unknown as [string, string, string, string, string];
+  return { providerId, userId, sessionId, secretHash: sha256(secret) };
+}
+
+/** A new session's item and the secret to hand out once. */
+function newSession(providerId: string, userId: string, now: Date) {
+  const secret = randomSecret();
+  const item = {
+    providerId,
+    sessionId: createId("session"),
+    userId,
+    secretHash: sha256(secret),
+    expiresAt: Math.floor(now.getTime() / 1000) + SESSION_SECONDS,
+  };
+  return { item, secret };
 }
 
 async function issue(user: UserItem, sessionId: string, secret: string): Promise<Tokens> {
@@ -100,8 +114,7 @@ export namespace Auth {
         .go({ response: "none" });
       throw badCredentials();
     }
-    const sessionId = createId("session");
-    const secret = randomSecret();
+    const fresh = newSession(user.providerId, user.userId, now);
     const result = await Outdesk.transaction
       .write(({ user: users, session }) => [
         users
@@ -109,37 +122,20 @@ export namespace Auth {
           .set({ failedLogins: 0, lastLoginAt: now.toISOString() })
           .remove(["lockedUntil"])
           .commit(),
-        session
-          .create({
-            providerId: user.providerId,
-            sessionId,
-            userId: user.userId,
-            secretHash: sha256(secret),
-            expiresAt: Math.floor(now.getTime() / 1000) + SESSION_SECONDS,
-          })
-          .commit(),
+        session.create(fresh.item).commit(),
       ])
       .go();
     ensureCommitted(result, []);
-    return issue(user, sessionId, secret);
+    return issue(user, fresh.item.sessionId, fresh.secret);
   });
 
   /** Starts a session for a user who just proved themselves another way (sign-up, invitation). */
   export async function startSession(providerId: string, userId: string): Promise<Tokens> {
     const user = await User.readInternal(providerId, userId);
     if (user?.status !== "active") throw badCredentials();
-    const sessionId = createId("session");
-    const secret = randomSecret();
-    await Outdesk.entities.session
-      .create({
-        providerId,
-        sessionId,
-        userId,
-        secretHash: sha256(secret),
-        expiresAt: Math.floor(Date.now() / 1000) + SESSION_SECONDS,
-      })
-      .go({ response: "none" });
-    return issue(user, sessionId, secret);
+    const fresh = newSession(providerId, userId, new Date());
+    await Outdesk.entities.session.create(fresh.item).go({ response: "none" });
+    return issue(user, fresh.item.sessionId, fresh.secret);
   }
 
   /**
@@ -150,7 +146,7 @@ export namespace Auth {
     const invalid = Unauthorized("The refresh token is invalid, expired or revoked");
     const ids = parseRefreshToken(token);
     if (!ids) throw invalid;
-    const { providerId, userId, sessionId } = ids;
+    const { providerId, userId, sessionId, secretHash: hash } = ids;
     const read = await Outdesk.transaction
       .get(({ session, user }) => [
         session.get({ providerId, sessionId }).commit(),
@@ -165,7 +161,6 @@ export namespace Auth {
       expiresAt: number;
     } | null;
     const user = read.data[1]?.item as UserItem | null;
-    const hash = sha256(token.slice(token.lastIndexOf(".") + 1));
     if (!session || !user || session.userId !== userId || session.revokedAt) throw invalid;
     if (session.expiresAt < Date.now() / 1000 || user.status !== "active") throw invalid;
     if (!safeEqual(session.secretHash, hash)) {
@@ -193,11 +188,10 @@ export namespace Auth {
   export const logout = fn(RefreshInput, async ({ refreshToken: token }) => {
     const ids = parseRefreshToken(token);
     if (!ids) return;
-    const hash = sha256(token.slice(token.lastIndexOf(".") + 1));
     await Outdesk.entities.session
       .patch({ providerId: ids.providerId, sessionId: ids.sessionId })
       .set({ revokedAt: new Date().toISOString() })
-      .where((attr, op) => op.eq(attr.secretHash, hash))
+      .where((attr, op) => op.eq(attr.secretHash, ids.secretHash))
       .go({ response: "none" })
       .catch(() => undefined);
   });
