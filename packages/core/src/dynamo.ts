@@ -84,15 +84,6 @@ export namespace Dynamo {
     return client;
   }
 
-  export function table(): string {
-    return Config.get("tableName");
-  }
-
-  /** DynamoDB operations sent by this process so far. */
-  export function requestCount(): number {
-    return requests;
-  }
-
   /** Runs `work` and returns how many DynamoDB operations it sent. */
   export async function countRequests<T>(work: () => Promise<T>): Promise<{ result: T; requests: number }> {
     const before = requests;

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { useTenant } from "../actor";
 import { hashPassword } from "../auth/crypto";
 import { ensureCommitted } from "../common/transaction";
 import { Outdesk } from "../dynamo";
-import { Conflict, NotFound } from "../error";
+import { Conflict } from "../error";
 import { fn } from "../fn";
 import { createId } from "../id";
 import { Email, Name, Password, Slug } from "./schema";
@@ -75,12 +74,5 @@ export namespace Provider {
       for (const row of page.data) yield row.providerId;
       cursor = page.cursor;
     } while (cursor);
-  }
-
-  export async function current(): Promise<Info> {
-    const { providerId } = useTenant();
-    const { data } = await Outdesk.entities.provider.get({ providerId }).go();
-    if (!data) throw NotFound("Provider");
-    return { id: data.providerId, name: data.name, slug: data.slug, status: data.status };
   }
 }

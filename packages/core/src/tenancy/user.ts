@@ -271,11 +271,4 @@ export namespace User {
   export async function readInternal(providerId: string, userId: string) {
     return read(providerId, userId);
   }
-
-  export async function setPassword(providerId: string, userId: string, password: string) {
-    await Outdesk.entities.user
-      .patch({ providerId, userId })
-      .set({ passwordHash: await hashPassword(password) })
-      .go();
-  }
 }

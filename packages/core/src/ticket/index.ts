@@ -9,7 +9,6 @@ import { Client } from "../tenancy/client";
 import { canTransition, type Status, statsDelta, statusAfterRequesterReply, transitions } from "./lifecycle";
 import {
   type EventInfo,
-  type MessageInfo,
   type MessageItem,
   type TicketItem,
   type TicketPage,
@@ -551,5 +550,3 @@ export namespace Ticket {
     return closed;
   }
 }
-
-export type { MessageInfo as TicketMessage };
