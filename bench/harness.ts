@@ -26,31 +26,42 @@ export async function benchStack() {
 
 export interface Row {
   operation: string;
+  /** DynamoDB requests per operation. */
   measured: number;
   target: number;
   note?: string;
+  /** Capacity units per operation, as AWS bills them (indexes included). */
+  readUnits?: number;
+  writeUnits?: number;
 }
 
-/** Runs `work` `times` times and returns DynamoDB requests per run (they are deterministic). */
-export async function requestsPer(times: number, work: (i: number) => Promise<unknown>): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < times; i++) total += (await Dynamo.countRequests(() => work(i))).requests;
-  return total / times;
+/** Runs `work` `times` times and returns the mean DynamoDB requests and capacity units per run. */
+export async function usagePer(times: number, work: (i: number) => Promise<unknown>): Promise<Dynamo.Usage> {
+  const total = { requests: 0, readUnits: 0, writeUnits: 0 };
+  for (let i = 0; i < times; i++) {
+    const usage = await Dynamo.measure(() => work(i));
+    total.requests += usage.requests;
+    total.readUnits += usage.readUnits;
+    total.writeUnits += usage.writeUnits;
+  }
+  const mean = (n: number) => Math.round((n / times) * 100) / 100;
+  return { requests: mean(total.requests), readUnits: mean(total.readUnits), writeUnits: mean(total.writeUnits) };
 }
 
 export function printTable(title: string, rows: Row[]) {
   const width = Math.max(...rows.map((row) => row.operation.length), 9);
+  const units = (n: number | undefined) => (n === undefined ? "" : String(n)).padStart(5);
   const lines = [
     title,
-    `${"operation".padEnd(width)}  requests  target  ratio  note`,
-    `${"-".repeat(width)}  --------  ------  -----  ----`,
+    `${"operation".padEnd(width)}  requests  target  ratio    RRU    WRU  note`,
+    `${"-".repeat(width)}  --------  ------  -----  -----  -----  ----`,
     ...rows.map(
       (row) =>
         `${row.operation.padEnd(width)}  ${String(row.measured).padStart(8)}  ${String(row.target).padStart(6)}  ${(
           row.measured / row.target
         )
           .toFixed(2)
-          .padStart(5)}  ${row.note ?? ""}`,
+          .padStart(5)}  ${units(row.readUnits)}  ${units(row.writeUnits)}  ${row.note ?? ""}`,
     ),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);

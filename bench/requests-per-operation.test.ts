@@ -20,9 +20,18 @@ describe("DynamoDB requests per operation", () => {
       "GET ticket page": 1,
       "PATCH ticket (priority)": 2,
       "POST reply": 2,
+      "GET /v1/tickets?view=client&priority=": 2,
+      "GET /v1/tickets?view=mine": 2,
+      "GET /v1/tickets?view=unassigned": 2,
+      "GET /v1/tickets?view=all": 2,
       "POST merge": 4,
       "POST bulk (100 tickets)": 102,
     });
     expect(measured["GET /v1/clients (API key)"]).toBeLessThanOrEqual(1.2);
+    // Write units as AWS bills them, indexes included (issue 7: ≤ 12 per create, ≤ 10 per reply).
+    const units = Object.fromEntries(rows.map((row) => [row.operation, row]));
+    expect(units["POST /v1/tickets"]?.writeUnits).toBeLessThanOrEqual(12);
+    expect(units["POST reply"]?.writeUnits).toBeLessThanOrEqual(10);
+    expect(units["GET /v1/tickets?view=client"]?.readUnits).toBeLessThanOrEqual(1);
   }, 120_000);
 });

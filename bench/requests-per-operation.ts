@@ -1,6 +1,6 @@
 import { call, expectStatus, type Reply } from "../test/api";
 import { buildWorld, PASSWORD } from "../test/world";
-import { benchStack, printTable, type Row, requestsPer } from "./harness";
+import { benchStack, printTable, type Row, usagePer } from "./harness";
 
 /**
  * DynamoDB requests each API operation sends, measured through the public surface
@@ -15,7 +15,15 @@ export async function requestsPerOperation(): Promise<Row[]> {
   const ok = (status: number) => (reply: Reply) => expectStatus(reply, status);
   const rows: Row[] = [];
   const row = async (operation: string, target: number, work: (i: number) => Promise<unknown>, note?: string) => {
-    rows.push({ operation, measured: await requestsPer(N, work), target, note });
+    const usage = await usagePer(N, work);
+    rows.push({
+      operation,
+      measured: usage.requests,
+      target,
+      note,
+      readUnits: usage.readUnits,
+      writeUnits: usage.writeUnits,
+    });
   };
 
   await row("GET /v1/me", 1, () => call(agentA1, "GET", "/v1/me").then(ok(200)), "TransactGet provider + user");
@@ -104,6 +112,12 @@ export async function requestsPerOperation(): Promise<Row[]> {
   return rows;
 }
 
+/** A typical first message and reply: a few sentences, as agents and requesters write them. */
+const TYPICAL_REQUEST =
+  "Hi, since this morning none of our team can sign in to the customer portal. We get 'invalid session' right after the SSO page. Nothing changed on our side. Can you take a look? Thanks, Riley";
+const TYPICAL_REPLY =
+  "Hi Riley, thanks for the details. We found that the portal's SSO certificate was rotated overnight; we have rolled it back, so sign-in works again. Could you confirm on your side? Best, Maya";
+
 type RowFn = (operation: string, target: number, work: (i: number) => Promise<unknown>, note?: string) => Promise<void>;
 
 /** Ticket routes: reads are one request; writes are one read (TransactGet) and one transaction. */
@@ -115,9 +129,9 @@ async function ticketRows(world: Awaited<ReturnType<typeof buildWorld>>, row: Ro
   const create = (i: number) =>
     call(agent, "POST", "/v1/tickets", {
       clientId: client,
-      subject: `Bench ${i}`,
-      body: "body",
-      requester: { email: "r@bench.example" },
+      subject: `Cannot sign in to the customer portal since this morning (${i})`,
+      body: TYPICAL_REQUEST,
+      requester: { name: "Riley Requester", email: "riley.requester@customer.example" },
     }).then(ok(201));
   const ids: string[] = [];
   await row(
@@ -139,15 +153,30 @@ async function ticketRows(world: Awaited<ReturnType<typeof buildWorld>>, row: Ro
     "1 TransactGet + 1 transaction",
   );
   await row(
+    "POST first reply (new → open)",
+    2,
+    (i) => call(agent, "POST", path(ids[i]!, "/replies"), { body: TYPICAL_REPLY }).then(ok(201)),
+    "1 TransactGet + 1 transaction (+ status event, moved keys)",
+  );
+  await row(
     "POST reply",
     2,
-    (i) => call(agent, "POST", path(ids[i]!, "/replies"), { body: "hi" }).then(ok(201)),
+    (i) => call(agent, "POST", path(ids[i]!, "/replies"), { body: TYPICAL_REPLY }).then(ok(201)),
     "1 TransactGet + 1 transaction",
   );
   await row(
     "POST note",
     2,
-    (i) => call(agent, "POST", path(ids[i]!, "/notes"), { body: "hi" }).then(ok(201)),
+    (i) =>
+      call(agent, "POST", path(ids[i]!, "/notes"), {
+        body: "Checked the SSO logs: the IdP rejects the assertion.",
+      }).then(ok(201)),
+    "1 TransactGet + 1 transaction",
+  );
+  await row(
+    "PATCH ticket (status)",
+    2,
+    (i) => call(agent, "PATCH", path(ids[i]!), { status: "pending" }).then(ok(200)),
     "1 TransactGet + 1 transaction",
   );
   await row(
@@ -165,11 +194,30 @@ async function ticketRows(world: Awaited<ReturnType<typeof buildWorld>>, row: Ro
   await row("GET /v1/tickets?view=client", 1, () =>
     call(agent, "GET", `/v1/tickets?view=client&clientId=${client}&status=open`).then(ok(200)),
   );
-  await row("GET /v1/tickets?view=mine", 1, () => call(agent, "GET", "/v1/tickets?view=mine").then(ok(200)));
-  await row("GET /v1/tickets?view=unassigned", 1, () =>
-    call(agent, "GET", "/v1/tickets?view=unassigned").then(ok(200)),
+  await row(
+    "GET /v1/tickets?view=client&priority=",
+    2,
+    () => call(agent, "GET", `/v1/tickets?view=client&clientId=${client}&status=pending&priority=high`).then(ok(200)),
+    "keys-only index Query + BatchGet of the page",
   );
-  await row("GET /v1/tickets?view=all", 1, () => call(agent, "GET", "/v1/tickets?view=all&tag=x").then(ok(200)));
+  await row(
+    "GET /v1/tickets?view=mine",
+    2,
+    () => call(agent, "GET", "/v1/tickets?view=mine").then(ok(200)),
+    "counters (which clients) + 1 Query per client with tickets",
+  );
+  await row(
+    "GET /v1/tickets?view=unassigned",
+    2,
+    () => call(agent, "GET", "/v1/tickets?view=unassigned").then(ok(200)),
+    "counters + 1 Query per client with tickets",
+  );
+  await row(
+    "GET /v1/tickets?view=all",
+    2,
+    () => call(agent, "GET", "/v1/tickets?view=all&status=pending").then(ok(200)),
+    "counters + 1 Query per client with tickets",
+  );
   await row("GET /v1/tickets/counts", 1, () => call(agent, "GET", "/v1/tickets/counts").then(ok(200)));
   const targets: string[] = [];
   for (let i = 0; i < 5; i++) targets.push((await create(100 + i)).body.id);

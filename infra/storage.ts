@@ -1,4 +1,4 @@
-import { indexKeys, keyAttributes, Table } from "../packages/core/src/table";
+import { globalIndexNames, keyAttributes, Table } from "../packages/core/src/table";
 
 /**
  * The single table, built from the same definition as DynamoDB Local and the tests. Point-in-time
@@ -8,7 +8,12 @@ import { indexKeys, keyAttributes, Table } from "../packages/core/src/table";
 export const table = new sst.aws.Dynamo("Table", {
   fields: Object.fromEntries(keyAttributes().map((name) => [name, "string" as const])),
   primaryIndex: { hashKey: Table.partitionKey, rangeKey: Table.sortKey },
-  globalIndexes: Object.fromEntries(Table.globalIndexes.map((name) => [name, indexKeys(name)])),
+  globalIndexes: Object.fromEntries(
+    globalIndexNames.map((name) => {
+      const { hashKey, rangeKey, projection } = Table.globalIndexes[name];
+      return [name, { hashKey, rangeKey, projection: typeof projection === "string" ? projection : [...projection] }];
+    }),
+  ),
   ttl: Table.ttlAttribute,
   stream: Table.stream,
   deletionProtection: $app.stage === "production",

@@ -1,18 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { Outdesk } from "./dynamo";
-import { Table } from "./table";
+import { globalIndexNames, Table } from "./table";
+import { ViewKeys } from "./ticket/view-keys";
 
 /**
  * The tenancy rule of the table: the provider id is the first composite of every partition key,
- * table and GSIs alike. Only these global routing items are exempt, and they hold ids only.
+ * table and GSIs alike, and the stored key starts with it. Only these global routing items are
+ * exempt, and they hold ids only.
  */
 const globalRouting = new Set(["providerSlug", "inboundAddress", "rateLimit"]);
 /** The tenant directory: one GSI partition listing provider ids, read only by timers. */
 const globalIndexes = new Set(["provider.directory"]);
-/** Items that belong to one client carry the client id second in their table key. */
-const clientOwned = new Set(["ticket", "message", "ticketEvent"]);
+/** Items that belong to one client carry the client id second in every partition key. */
+const clientOwned = new Set(["ticket", "message", "ticketEvent", "ticketTag"]);
 
-type IndexDefinition = { index?: string; pk: { field: string; composite: string[] }; sk: { field: string } };
+// ElectroDB's placeholder for the provider id in a key template.
+const PROVIDER_COMPOSITE = ["$", "{providerId}"].join("");
+
+type KeyDefinition = { field: string; composite: string[]; template?: string };
+type IndexDefinition = { index?: string; pk: KeyDefinition; sk: KeyDefinition };
 
 function indexesOf(entity: unknown): Record<string, IndexDefinition> {
   return (entity as { schema: { indexes: Record<string, IndexDefinition> } }).schema.indexes;
@@ -31,29 +37,77 @@ describe("key shapes", () => {
           continue;
         }
         expect(index.pk.composite[0], `${name}.${pattern}`).toBe("providerId");
-        if (clientOwned.has(name) && !index.index) expect(index.pk.composite[1], `${name}.${pattern}`).toBe("clientId");
+        expect(index.pk.template?.split("#")[0], `${name}.${pattern}`).toBe(PROVIDER_COMPOSITE);
+        if (clientOwned.has(name)) expect(index.pk.composite[1], `${name}.${pattern}`).toBe("clientId");
       }
     });
 
     it(`${name}: uses only the table's declared key fields`, () => {
       for (const index of Object.values(indexesOf(entity))) {
-        const name = index.index;
-        if (!name) {
+        const gsi = index.index as keyof typeof Table.globalIndexes | undefined;
+        if (!gsi) {
           expect([index.pk.field, index.sk.field]).toEqual([Table.partitionKey, Table.sortKey]);
         } else {
-          expect(Table.globalIndexes).toContain(name);
-          expect([index.pk.field, index.sk.field]).toEqual([`${name}pk`, `${name}sk`]);
+          expect(globalIndexNames).toContain(gsi);
+          const { hashKey, rangeKey } = Table.globalIndexes[gsi];
+          expect([index.pk.field, index.sk.field]).toEqual([hashKey, rangeKey]);
         }
       }
     });
   }
 
-  it("renders the provider id first in the stored key", () => {
+  it("stores short keys that start with the provider id", () => {
     const params = Outdesk.entities.client.get({ providerId: "prv_a", clientId: "cli_b" }).params();
-    expect(params.Key.pk).toBe("$outdesk#providerid_prv_a");
-    expect(params.Key.sk).toBe("$client_1#clientid_cli_b");
+    expect(params.Key).toEqual({ pk: "prv_a", sk: "c#cli_b" });
     const byEmail = Outdesk.entities.user.query.byEmail({ providerId: "prv_a", email: "x@y.example" }).params();
-    expect(byEmail.ExpressionAttributeValues[":pk"]).toBe("$outdesk#providerid_prv_a");
+    expect(byEmail.ExpressionAttributeValues[":pk"]).toBe("prv_a");
+    const ticket = Outdesk.entities.ticket.get({ providerId: "prv_a", clientId: "cli_b", ticketId: "tkt_c" }).params();
+    expect(ticket.Key).toEqual({ pk: "prv_a#cli_b#tkt_c", sk: "t" });
+  });
+
+  it("spells the view keys the way the ticket entity writes them", () => {
+    const ticket = {
+      providerId: "prv_a",
+      clientId: "cli_b",
+      ticketId: "tkt_c",
+      number: 42,
+      key: "AC-42",
+      subject: "s",
+      status: "on_hold" as const,
+      priority: "urgent" as const,
+      type: "question" as const,
+      tags: ["vip"] as string[],
+      assigneeId: "usr_d",
+      tier: "L2" as const,
+      channel: "web" as const,
+      requesterEmail: "r@x.example",
+      createdBy: "usr_d",
+      createdAt: "2026-12-01T10:00:00.000Z",
+      updatedAt: "2026-12-01T11:00:00.000Z",
+      dueAt: "~",
+      messageCount: 1,
+      timeSpentMinutes: 0,
+      version: 1,
+    };
+    const item = Outdesk.entities.ticket.create(ticket).params().Item as Record<string, string>;
+    expect(item.pk).toBe(ViewKeys.ticket("prv_a", "cli_b", "tkt_c"));
+    expect(item.sk).toBe(ViewKeys.ticketSort);
+    expect(item.gsi2pk).toBe(ViewKeys.clientStatus("prv_a", "cli_b", "on_hold"));
+    expect(item.gsi2sk).toBe("2026-12-01T11:00:00.000Z#00000042");
+    expect(item.gsi3pk).toBe(ViewKeys.assignee("prv_a", "cli_b", "usr_d"));
+    expect(item.gsi3sk).toBe("on_hold#2026-12-01T11:00:00.000Z#00000042");
+    expect(item.gsi4sk).toBe("~#00000042");
+    expect(item.gsi5pk).toBe(ViewKeys.requester("prv_a", "cli_b", "r@x.example"));
+    expect(item.gsi6pk).toBe(ViewKeys.priority("prv_a", "cli_b", "on_hold", "urgent"));
+    expect(item.gsi7pk).toBe(ViewKeys.tier("prv_a", "cli_b", "on_hold", "L2"));
+    expect(item.gsi6sk).toBe("#00000042");
+    const l1 = Outdesk.entities.ticket.create({ ...ticket, tier: "L1" }).params().Item as Record<string, string>;
+    expect(l1.gsi7pk, "L1 tickets stay out of the tier index").toBeUndefined();
+    const tag = Outdesk.entities.ticketTag
+      .put({ providerId: "prv_a", clientId: "cli_b", tag: "vip", status: "on_hold", number: 42, ticketId: "tkt_c" })
+      .params().Item as Record<string, string>;
+    expect(tag.pk).toBe(ViewKeys.tag("prv_a", "cli_b", "vip", "on_hold"));
+    expect(tag.sk?.startsWith(ViewKeys.tagSortPrefix)).toBe(true);
   });
 
   it("holds only ids in global routing items", () => {

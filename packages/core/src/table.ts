@@ -1,28 +1,54 @@
 /**
  * The one table's physical shape. infra/storage.ts, packages/local and the tests all build the
  * table from this definition, so the deployed table and the local one cannot drift.
- * Index names are generic (gsi1…gsi5): entities overload them with their own access patterns.
+ * gsi1 serves the low-volume entities (users by email, the provider directory) and projects all.
+ * gsi2–gsi7 are the ticket views: each projects only what a queue row renders (or keys only), so
+ * a write that changes nothing a view shows writes nothing to that view. gsi4 shares gsi2's hash
+ * key: the same partition, ordered two ways.
  */
+import { TicketRowFields } from "./ticket/fields";
+
+export type Projection = "all" | "keys-only" | readonly string[];
+
+export interface GlobalIndex {
+  hashKey: string;
+  rangeKey: string;
+  projection: Projection;
+}
+
 export const Table = {
   partitionKey: "pk",
   sortKey: "sk",
-  globalIndexes: ["gsi1", "gsi2", "gsi3", "gsi4", "gsi5"],
+  globalIndexes: {
+    gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: "all" },
+    gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: TicketRowFields },
+    gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: TicketRowFields },
+    gsi4: { hashKey: "gsi2pk", rangeKey: "gsi4sk", projection: TicketRowFields },
+    gsi5: { hashKey: "gsi5pk", rangeKey: "gsi5sk", projection: TicketRowFields },
+    gsi6: { hashKey: "gsi6pk", rangeKey: "gsi6sk", projection: "keys-only" },
+    gsi7: { hashKey: "gsi7pk", rangeKey: "gsi7sk", projection: "keys-only" },
+  } satisfies Record<string, GlobalIndex>,
   ttlAttribute: "expiresAt",
   stream: "new-and-old-images",
 } as const;
 
-export type GlobalIndexName = (typeof Table.globalIndexes)[number];
+export type GlobalIndexName = keyof typeof Table.globalIndexes;
 
-/** Key attribute names of a GSI: gsi1 → gsi1pk / gsi1sk. */
-export function indexKeys(index: GlobalIndexName) {
-  return { hashKey: `${index}pk`, rangeKey: `${index}sk` } as const;
+export const globalIndexNames = Object.keys(Table.globalIndexes) as GlobalIndexName[];
+
+/** Key attribute names of a GSI. */
+export function indexKeys(index: GlobalIndexName): { hashKey: string; rangeKey: string } {
+  const { hashKey, rangeKey } = Table.globalIndexes[index];
+  return { hashKey, rangeKey };
 }
 
-/** Every key attribute; all are strings. */
+/** Every key attribute, once; all are strings. */
 export function keyAttributes(): string[] {
   return [
-    Table.partitionKey,
-    Table.sortKey,
-    ...Table.globalIndexes.flatMap((index) => Object.values(indexKeys(index))),
+    ...new Set([
+      Table.partitionKey,
+      Table.sortKey,
+      ...globalIndexNames.flatMap((index) => Object.values(indexKeys(index))),
+    ]),
   ];
 }

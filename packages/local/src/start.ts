@@ -45,7 +45,7 @@ async function main() {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const lines = [
       "",
-      `Outdesk is running (ready in ${seconds} s; table ${table}, demo data ${seeded ? "seeded" : "already present"})`,
+      `Outdesk is running (ready in ${seconds} s; table ${table === "rebuilt" ? "rebuilt: its data layout was older" : table}, demo data ${seeded ? "seeded" : "already present"})`,
       "",
       `  Web console      ${server.url}/`,
       `  API              ${server.url}/v1`,

@@ -1,15 +1,29 @@
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { indexKeys, keyAttributes, Table } from "@outdesk/core/table";
+import {
+  type GlobalIndexName,
+  globalIndexNames,
+  indexKeys,
+  keyAttributes,
+  type Projection,
+  Table,
+} from "@outdesk/core/table";
 
-function globalIndex(name: (typeof Table.globalIndexes)[number]) {
+function projection(definition: Projection) {
+  if (definition === "all") return { ProjectionType: "ALL" as const };
+  if (definition === "keys-only") return { ProjectionType: "KEYS_ONLY" as const };
+  return { ProjectionType: "INCLUDE" as const, NonKeyAttributes: [...definition] };
+}
+
+function globalIndex(name: GlobalIndexName) {
   const { hashKey, rangeKey } = indexKeys(name);
   return {
     IndexName: name,
@@ -17,7 +31,7 @@ function globalIndex(name: (typeof Table.globalIndexes)[number]) {
       { AttributeName: hashKey, KeyType: "HASH" as const },
       { AttributeName: rangeKey, KeyType: "RANGE" as const },
     ],
-    Projection: { ProjectionType: "ALL" as const },
+    Projection: projection(Table.globalIndexes[name].projection),
   };
 }
 
@@ -26,16 +40,42 @@ const attributeDefinitions: AttributeDefinition[] = keyAttributes().map((name) =
   AttributeType: "S",
 }));
 
+/** An index as DescribeTable reports it, reduced to what must match the definition. */
+function shape(index: {
+  IndexName?: string;
+  KeySchema?: unknown;
+  Projection?: { ProjectionType?: string; NonKeyAttributes?: string[] };
+}) {
+  return JSON.stringify([
+    index.IndexName,
+    index.KeySchema,
+    index.Projection?.ProjectionType,
+    [...(index.Projection?.NonKeyAttributes ?? [])].sort(),
+  ]);
+}
+
 /**
  * Creates the table from the shared definition, or brings an existing one up to date (adds
- * missing GSIs one at a time, as DynamoDB requires, and enables TTL). Safe to run every start.
+ * missing GSIs one at a time, as DynamoDB requires). A table whose indexes have another key
+ * layout or projection holds data of an older layout: locally it is rebuilt ("rebuilt"), and the
+ * caller seeds it again. Safe to run every start.
  */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<"created" | "updated" | "ok"> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<"created" | "updated" | "rebuilt" | "ok"> {
   let existing: Awaited<ReturnType<typeof describe>> | undefined;
   try {
     existing = await describe(client, tableName);
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  const wanted = new Map(globalIndexNames.map((name) => [name, shape(globalIndex(name))]));
+  const present = existing?.GlobalSecondaryIndexes ?? [];
+  const stale = present.some((index) => wanted.get(index.IndexName as GlobalIndexName) !== shape(index));
+  if (existing && stale) {
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+    existing = undefined;
   }
   if (!existing) {
     await client.send(
@@ -47,15 +87,15 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: Table.partitionKey, KeyType: "HASH" },
           { AttributeName: Table.sortKey, KeyType: "RANGE" },
         ],
-        GlobalSecondaryIndexes: Table.globalIndexes.map(globalIndex),
+        GlobalSecondaryIndexes: globalIndexNames.map(globalIndex),
         StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
       }),
     );
     await enableTtl(client, tableName);
-    return "created";
+    return stale ? "rebuilt" : "created";
   }
-  const present = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  const missing = Table.globalIndexes.filter((name) => !present.has(name));
+  const names = new Set(present.map((index) => index.IndexName));
+  const missing = globalIndexNames.filter((name) => !names.has(name));
   for (const name of missing) {
     await client.send(
       new UpdateTableCommand({

@@ -1,5 +1,5 @@
 import type { EntityItem } from "electrodb";
-import { z } from "zod";
+import * as z from "zod";
 import { type Actor, assertRole, canAccessClient, useTenant } from "../actor";
 import { isConditionFailure } from "../common/transaction";
 import { Outdesk } from "../dynamo";
@@ -10,7 +10,7 @@ import { Name } from "../tenancy/schema";
 import type { ApiKeyEntity } from "./api-key.entity";
 import { randomSecret, safeEqual, sha256 } from "./crypto";
 
-type ApiKeyItem = EntityItem<typeof ApiKeyEntity>;
+type ApiKeyItem = EntityItem<ApiKeyEntity>;
 
 // A verified key is trusted for this long per instance; revocation is immediate on the instance
 // that revoked it and reaches the others within this time.

@@ -1,5 +1,5 @@
 import type { EntityItem } from "electrodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { Actor } from "../actor";
 import { ensureCommitted } from "../common/transaction";
 import { Outdesk } from "../dynamo";
@@ -14,7 +14,7 @@ import { ApiKey } from "./api-key";
 import { dummyPasswordHash, randomSecret, safeEqual, sha256, verifyPassword } from "./crypto";
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from "./token";
 
-type UserItem = EntityItem<typeof UserEntity>;
+type UserItem = EntityItem<UserEntity>;
 
 const SESSION_SECONDS = 30 * 24 * 60 * 60;
 const FREE_ATTEMPTS = 5;

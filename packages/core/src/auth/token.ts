@@ -1,5 +1,5 @@
 import { jwtVerify, SignJWT } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import type { Actor, Role } from "../actor";
 import { Unauthorized } from "../error";
 import { signingKeys } from "./keys";

@@ -26,10 +26,14 @@ export namespace Cursor {
     return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString("base64url");
   }
 
-  export async function open(token: string, binding: string): Promise<string> {
-    const invalid = new OutdeskError("invalid_cursor", "The cursor is invalid, expired, or belongs to another query", {
+  export function invalid() {
+    return new OutdeskError("invalid_cursor", "The cursor is invalid, expired, or belongs to another query", {
       issues: [{ path: ["cursor"], message: "invalid cursor" }],
     });
+  }
+
+  export async function open(token: string, binding: string): Promise<string> {
+    const invalid = Cursor.invalid();
     const raw = Buffer.from(token, "base64url");
     if (raw.length < 12 + 16 + 1) throw invalid;
     const { cursorKey } = await signingKeys();

@@ -1,5 +1,5 @@
 import type { EntityItem } from "electrodb";
-import { z } from "zod";
+import * as z from "zod";
 import { assertClientAccess, assertRole, canAccessClient, useTenant } from "../actor";
 import { Cursor, paginate } from "../common/cursor";
 import { ensureCommitted, isConditionFailure, step } from "../common/transaction";
@@ -10,7 +10,7 @@ import { createId } from "../id";
 import type { ClientEntity } from "./client.entity";
 import { Email, Name, PageQuery, Slug, TicketPrefix, TimeZone, Version } from "./schema";
 
-type ClientItem = EntityItem<typeof ClientEntity>;
+type ClientItem = EntityItem<ClientEntity>;
 
 const SupportAddresses = z
   .array(Email)

@@ -1,5 +1,5 @@
 import type { EntityItem } from "electrodb";
-import { z } from "zod";
+import * as z from "zod";
 import { Roles, useTenant } from "../actor";
 import { hashPassword, verifyPassword } from "../auth/crypto";
 import { isConditionFailure } from "../common/transaction";
@@ -35,8 +35,8 @@ export namespace Me {
     const { data } = await Outdesk.transaction
       .get(({ provider, user }) => [provider.get({ providerId }).commit(), user.get({ providerId, userId }).commit()])
       .go();
-    const provider = data[0]?.item as EntityItem<typeof ProviderEntity> | null;
-    const user = data[1]?.item as EntityItem<typeof UserEntity> | null;
+    const provider = data[0]?.item as EntityItem<ProviderEntity> | null;
+    const user = data[1]?.item as EntityItem<UserEntity> | null;
     if (!provider) throw NotFound("Provider");
     return {
       actor: { type: actor.type, id: actor.id, role: actor.role, clientIds: actor.clientIds },

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { hashPassword } from "../auth/crypto";
 import { ensureCommitted } from "../common/transaction";
 import { Outdesk } from "../dynamo";

@@ -1,5 +1,5 @@
 import type { EntityItem } from "electrodb";
-import { z } from "zod";
+import * as z from "zod";
 import { type Role, Roles, type TenantActor, useTenant } from "../actor";
 import { hashPassword, randomSecret, safeEqual, sha256 } from "../auth/crypto";
 import { Cursor, paginate } from "../common/cursor";
@@ -11,7 +11,7 @@ import { createId } from "../id";
 import { Email, Name, PageQuery, Password, Version } from "./schema";
 import type { UserEntity } from "./user.entity";
 
-type UserItem = EntityItem<typeof UserEntity>;
+type UserItem = EntityItem<UserEntity>;
 
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 

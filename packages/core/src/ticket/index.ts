@@ -1,18 +1,20 @@
-import { z } from "zod";
+import { QueryCommand } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import * as z from "zod";
 import { canAccessClient, type TenantActor, useTenant } from "../actor";
-import { ensureCommitted, isConditionFailure } from "../common/transaction";
-import { Outdesk } from "../dynamo";
+import { isConditionFailure, retryConflicts, step, writeTransaction } from "../common/transaction";
+import { Dynamo, Outdesk } from "../dynamo";
 import { Conflict, Forbidden, InvalidField, NotFound, OutdeskError } from "../error";
 import { fn } from "../fn";
 import { createId } from "../id";
 import { Client } from "../tenancy/client";
 import { canTransition, type Status, statsDelta, statusAfterRequesterReply, transitions } from "./lifecycle";
 import {
-  type EventInfo,
+  auditTrail,
+  type EventItem,
   type MessageItem,
   type TicketItem,
   type TicketPage,
-  toEventInfo,
   toMessageInfo,
   toTicketInfo,
 } from "./model";
@@ -27,6 +29,7 @@ import {
   UpdateInput,
 } from "./schema";
 import { NO_DUE_TIME, UNASSIGNED } from "./ticket.entity";
+import { ViewKeys } from "./view-keys";
 import {
   assertTicketVisible,
   type ClientItem,
@@ -35,12 +38,14 @@ import {
   loadForWrite,
   type Plan,
   statsCommits,
+  tagCommits,
+  ticketPatch,
   type UserItem,
   type WriteContext,
 } from "./write";
 
 export { transitions } from "./lifecycle";
-export { EventInfo, MessageInfo, TicketInfo, TicketPage } from "./model";
+export { EventInfo, MessageInfo, TicketInfo, TicketPage, TicketSummary } from "./model";
 export { Queue } from "./queue";
 export * as TicketSchema from "./schema";
 
@@ -130,26 +135,49 @@ function messageDraft(
     ...authorOf(actor),
     bodyText: input.body,
     bodyHtml: input.bodyHtml ? sanitizeMessageHtml(input.bodyHtml) : undefined,
-    attachments: input.attachments,
+    // Empty values are left out: every stored byte counts toward the item's write units.
+    attachments: input.attachments.length ? input.attachments : undefined,
     channel,
-    timeSpentMinutes: input.timeSpentMinutes ?? 0,
+    timeSpentMinutes: input.timeSpentMinutes || undefined,
     createdAt: at,
   };
 }
 
 /** Hides what client admins must never see: internal notes and internal events. */
-function pageFor(
-  actor: TenantActor,
-  ticket: TicketItem,
-  messages: MessageItem[],
-  events: EventInfo[],
-  internal: Set<string>,
-): TicketPage {
+function pageFor(actor: TenantActor, ticket: TicketItem, messages: MessageItem[], events: EventItem[]): TicketPage {
   const staff = isStaff(actor);
   return {
     ticket: toTicketInfo(ticket),
     messages: messages.filter((m) => staff || m.visibility === "public").map(toMessageInfo),
-    events: events.filter((e) => staff || !internal.has(e.id)),
+    events: auditTrail(ticket, messages, events)
+      .filter((e) => staff || !e.internal)
+      .map(({ internal: _internal, ...event }) => event),
+  };
+}
+
+/** Every item of a ticket's partition (ticket, messages, events), in one Query (paged past 1 MB). */
+async function readThread(providerId: string, clientId: string, ticketId: string) {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, import("@aws-sdk/client-dynamodb").AttributeValue> | undefined;
+  do {
+    const output = await Dynamo.raw().send(
+      new QueryCommand({
+        TableName: Dynamo.table(),
+        KeyConditionExpression: "#pk = :pk",
+        ExpressionAttributeNames: { "#pk": "pk" },
+        ExpressionAttributeValues: { ":pk": { S: ViewKeys.ticket(providerId, clientId, ticketId) } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of output.Items ?? []) items.push(unmarshall(item));
+    start = output.LastEvaluatedKey;
+  } while (start);
+  const of = (entity: string) => ({ Items: items.filter((item) => item.e === entity) });
+  const { entities } = Outdesk;
+  return {
+    ticket: entities.ticket.parse(of("ticket")).data[0] as TicketItem | undefined,
+    messages: entities.message.parse(of("message")).data as MessageItem[],
+    events: entities.ticketEvent.parse(of("ticketEvent")).data as EventItem[],
   };
 }
 
@@ -159,11 +187,13 @@ export namespace Ticket {
     const { providerId } = actor;
     if (!isStaff(actor) && input.assigneeId) throw Forbidden("Only the provider's staff can assign tickets");
     // One UpdateItem takes the next number and returns the client (prefix, fields, status).
-    const client = await Outdesk.entities.client
-      .patch({ providerId, clientId: input.clientId })
-      .add({ lastTicketNumber: 1 })
-      .where((attr, op) => op.eq(attr.status, "active"))
-      .go({ response: "all_new" })
+    const client = await retryConflicts(() =>
+      Outdesk.entities.client
+        .patch({ providerId, clientId: input.clientId })
+        .add({ lastTicketNumber: 1 })
+        .where((attr, op) => op.eq(attr.status, "active"))
+        .go({ response: "all_new" }),
+    )
       .then(({ data }) => data as ClientItem)
       .catch(async (error) => {
         if (!isConditionFailure(error)) throw error;
@@ -193,8 +223,8 @@ export namespace Ticket {
       channel: input.channel ?? defaultChannel(actor),
       requesterName: input.requester.name,
       requesterEmail: input.requester.email,
-      ccs: input.ccs,
-      fields: input.fields,
+      ccs: input.ccs.length ? input.ccs : undefined,
+      fields: Object.keys(input.fields).length ? input.fields : undefined,
       createdBy: actor.id,
       createdAt: now,
       updatedAt: now,
@@ -204,32 +234,26 @@ export namespace Ticket {
       version: 1,
     };
     const message = messageDraft(actor, { ...input }, "public", ticket.channel, now);
-    const result = await Outdesk.transaction
-      .write((services) => [
-        services.ticket.create(ticket).commit(),
+    // Creation is recorded by the ticket item itself (createdAt, createdBy, channel): no event item.
+    await writeTransaction((services) => [
+      step(services.ticket.create(ticket).commit()),
+      step(
         services.message
           .create({ providerId, clientId: ticket.clientId, ticketId: ticket.ticketId, ...message })
           .commit(),
-        ...eventCommits(services, ticket, actor, now, [
-          { field: "created", to: { channel: ticket.channel, subject: ticket.subject } },
-        ]),
-        ...statsCommits(services, providerId, ticket.clientId, statsDelta(null, ticket)),
-      ])
-      .go();
-    ensureCommitted(result, []);
+      ),
+      ...statsCommits(services, ticket, statsDelta(null, ticket)).map((commit) => step(commit)),
+      ...tagCommits(services, null, ticket).map((commit) => step(commit)),
+    ]);
     return toTicketInfo(ticket);
   });
 
   /** The ticket page: ticket, messages and audit trail in one Query on its item collection. */
   export async function get(clientId: string, ticketId: string): Promise<TicketPage> {
     const actor = assertTicketVisible(clientId);
-    const { data } = await Outdesk.collections
-      .ticketThread({ providerId: actor.providerId, clientId, ticketId })
-      .go({ pages: "all" });
-    const ticket = data.ticket[0];
+    const { ticket, messages, events } = await readThread(actor.providerId, clientId, ticketId);
     if (!ticket) throw NotFound("Ticket");
-    const internal = new Set(data.ticketEvent.filter((e) => e.internal).map((e) => e.eventId));
-    return pageFor(actor, ticket, data.message, data.ticketEvent.map(toEventInfo), internal);
+    return pageFor(actor, ticket, messages, events);
   }
 
   /** The changes of an update as a plan, given what was read. Shared by PATCH and bulk updates. */
@@ -354,14 +378,8 @@ export namespace Ticket {
       };
       if (moved.status === "solved") checkFields(ctx.client, (ticket.fields ?? {}) as Record<string, never>, true);
       const message = messageDraft(actor, input, visibility, defaultChannel(actor), now);
-      const events: Plan["events"] = [
-        {
-          field: visibility === "public" ? "reply" : "note",
-          to: message.messageId,
-          internal: visibility === "internal",
-        },
-      ];
-      if (moved.status) events.push({ field: "status", from, to: moved.status });
+      // The message is its own audit record; only a status change it causes is an event.
+      const events: Plan["events"] = moved.status ? [{ field: "status", from, to: moved.status }] : [];
       const after = await commitPlan(ctx, { set, events, messages: [message] }, version);
       return {
         ticket: toTicketInfo(after),
@@ -387,7 +405,8 @@ export namespace Ticket {
     },
   );
 
-  // One transaction holds at most 100 items: the two tickets, two events, counters and two per moved message.
+  // One transaction holds at most 100 items: two per moved message, and the tickets, events,
+  // counters and the duplicate's tag items (checked when the transaction is built).
   const MAX_MERGE_MESSAGES = 45;
 
   /**
@@ -420,32 +439,26 @@ export namespace Ticket {
           set: { status: "closed", closedAt: now, mergedInto: targetTicketId, messageCount: 0 },
           events: [{ field: "merged", to: { into: targetTicketId, key: target.key, messages: moving.length } }],
           extra: (services) => [
-            {
-              commit: services.ticket
-                .patch(targetKey)
-                .set({
-                  status: target.status,
-                  assigneeId: target.assigneeId,
-                  dueAt: target.dueAt,
-                  updatedAt: now,
-                  messageCount: target.messageCount + moving.length,
-                  timeSpentMinutes: target.timeSpentMinutes + ctx.ticket.timeSpentMinutes,
-                  version: target.version + 1,
-                })
-                .where((attr, op) => op.eq(attr.version, target.version))
-                .commit() as never,
-              conflict: Conflict("The target ticket changed meanwhile; retry"),
-            },
+            step(
+              ticketPatch(
+                services,
+                target,
+                { ...target, updatedAt: now, version: target.version + 1 },
+                {
+                  set: {
+                    messageCount: target.messageCount + moving.length,
+                    timeSpentMinutes: target.timeSpentMinutes + ctx.ticket.timeSpentMinutes,
+                  },
+                },
+              ).commit(),
+              Conflict("The target ticket changed meanwhile; retry"),
+            ),
             ...eventCommits(services, target, ctx.actor, now, [
               { field: "merged", from: { ticket: ticketId, key: ctx.ticket.key, messages: moving.length } },
-            ]).map((commit) => ({ commit })),
+            ]).map((commit) => step(commit)),
             ...moving.flatMap((message) => [
-              {
-                commit: services.message
-                  .create({ ...message, ...targetKey, mergedFrom: ctx.ticket.key })
-                  .commit() as never,
-              },
-              { commit: services.message.delete(message).commit() as never },
+              step(services.message.create({ ...message, ...targetKey, mergedFrom: ctx.ticket.key }).commit()),
+              step(services.message.delete(message).commit()),
             ]),
           ],
         },
@@ -519,13 +532,18 @@ export namespace Ticket {
     let closed = 0;
     for (const client of clients) {
       const cutoff = new Date(now.getTime() - client.autoCloseDays * 24 * 3600 * 1000).toISOString();
+      // The queue index finds them (its rows are partial); each write reads the whole ticket.
       const { data: due } = await Outdesk.entities.ticket.query
         .byClientStatus({ providerId, clientId: client.clientId, status: "solved" })
         .lt({ updatedAt: cutoff })
         .go({ pages: "all" });
-      for (const ticket of due) {
+      for (const row of due) {
         const at = now.toISOString();
         try {
+          const { data: ticket } = await Outdesk.entities.ticket
+            .get({ providerId, clientId: client.clientId, ticketId: row.ticketId })
+            .go({ consistent: true });
+          if (ticket?.status !== "solved") continue;
           await commitPlan(
             { actor, ticket, client, users: new Map() },
             {

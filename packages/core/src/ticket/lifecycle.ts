@@ -1,3 +1,4 @@
+import { CLIENT_STATS_SHARDS } from "./queue-stats.entity";
 import { type Statuses, UNASSIGNED } from "./ticket.entity";
 
 export type Status = (typeof Statuses)[number];
@@ -52,4 +53,11 @@ export function statsDelta(before: Placement | null, after: Placement | null): S
   for (const [key, value] of Object.entries(delta.client)) if (value === 0) delete delta.client[key as Status];
   for (const [key, value] of delta.assignees) if (value === 0) delta.assignees.delete(key);
   return delta;
+}
+
+/** The client counter shard a ticket's changes go to: a burst for one client spreads over shards. */
+export function shardOf(ticketId: string): string {
+  let hash = 0;
+  for (let i = 0; i < ticketId.length; i++) hash = (hash * 31 + ticketId.charCodeAt(i)) >>> 0;
+  return String(hash % CLIENT_STATS_SHARDS);
 }

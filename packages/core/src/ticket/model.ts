@@ -1,12 +1,13 @@
 import type { EntityItem } from "electrodb";
-import { z } from "zod";
+import * as z from "zod";
+import { TicketFields as F } from "./fields";
 import { Attachment, Channel, FieldValue, Priority, Status, TicketType, Tier } from "./schema";
 import type { MessageEntity, TicketEntity, TicketEventEntity } from "./ticket.entity";
 import { NO_DUE_TIME, UNASSIGNED } from "./ticket.entity";
 
-export type TicketItem = EntityItem<typeof TicketEntity>;
-export type MessageItem = EntityItem<typeof MessageEntity>;
-export type EventItem = EntityItem<typeof TicketEventEntity>;
+export type TicketItem = EntityItem<TicketEntity>;
+export type MessageItem = EntityItem<MessageEntity>;
+export type EventItem = EntityItem<TicketEventEntity>;
 
 export const TicketInfo = z
   .object({
@@ -40,6 +41,48 @@ export const TicketInfo = z
   })
   .meta({ id: "Ticket" });
 export type TicketInfo = z.infer<typeof TicketInfo>;
+
+/** A queue row: what the views' indexes project (the ticket page reads the whole ticket). */
+export const TicketSummary = z
+  .object({
+    id: z.string(),
+    clientId: z.string(),
+    key: z.string(),
+    subject: z.string(),
+    status: Status,
+    priority: Priority,
+    tier: Tier,
+    assigneeId: z.string().nullable(),
+    requester: z.object({ name: z.string().nullable(), email: z.string() }),
+    tags: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    dueAt: z.string().nullable(),
+  })
+  .meta({ id: "TicketSummary" });
+export type TicketSummary = z.infer<typeof TicketSummary>;
+
+/** A row from an index or a projected read, in stored (short) attribute names. */
+export function toTicketSummary(row: Record<string, unknown>): TicketSummary {
+  const get = (name: keyof typeof F) => row[F[name]] as string | undefined;
+  const assignee = get("assigneeId");
+  const due = get("dueAt");
+  return {
+    id: get("ticketId") ?? "",
+    clientId: get("clientId") ?? "",
+    key: get("key") ?? "",
+    subject: get("subject") ?? "",
+    status: get("status") as TicketSummary["status"],
+    priority: get("priority") as TicketSummary["priority"],
+    tier: get("tier") as TicketSummary["tier"],
+    assigneeId: !assignee || assignee === UNASSIGNED ? null : assignee,
+    requester: { name: get("requesterName") ?? null, email: get("requesterEmail") ?? "" },
+    tags: (row[F.tags] as string[] | undefined) ?? [],
+    createdAt: get("createdAt") ?? "",
+    updatedAt: get("updatedAt") ?? "",
+    dueAt: !due || due === NO_DUE_TIME ? null : due,
+  };
+}
 
 export const MessageInfo = z
   .object({
@@ -126,10 +169,54 @@ export function toMessageInfo(item: MessageItem): MessageInfo {
     bodyHtml: item.bodyHtml ?? null,
     attachments: (item.attachments ?? []) as MessageInfo["attachments"],
     channel: item.channel,
-    timeSpentMinutes: item.timeSpentMinutes,
+    timeSpentMinutes: item.timeSpentMinutes ?? 0,
     mergedFrom: item.mergedFrom ?? null,
     createdAt: item.createdAt,
   };
+}
+
+/** Ids carry their kind (`usr_…`, `key_…`), so an actor's type needs no attribute of its own. */
+function actorTypeOf(id: string | undefined): string {
+  if (id?.startsWith("usr_")) return "user";
+  if (id?.startsWith("key_")) return "api_key";
+  return "system";
+}
+
+/**
+ * The audit trail: the stored events, plus the records that are their own event — the ticket's
+ * creation (on the ticket item) and each reply or note (the message item) — merged by time.
+ */
+export function auditTrail(
+  ticket: TicketItem,
+  messages: MessageItem[],
+  events: EventItem[],
+): (EventInfo & { internal: boolean })[] {
+  const created = {
+    id: `${ticket.ticketId}.created`,
+    at: ticket.createdAt,
+    actor: { type: actorTypeOf(ticket.createdBy), id: ticket.createdBy },
+    field: "created",
+    from: null,
+    to: { channel: ticket.channel, subject: ticket.subject },
+    reason: null,
+    internal: false,
+  };
+  const posted = messages
+    .filter((m) => !m.mergedFrom)
+    .map((m) => ({
+      id: m.messageId,
+      at: m.createdAt,
+      actor: { type: m.authorId ? actorTypeOf(m.authorId) : "system", id: m.authorId ?? "system" },
+      field: m.visibility === "public" ? "reply" : "note",
+      from: null,
+      to: m.messageId,
+      reason: null,
+      internal: m.visibility === "internal",
+    }));
+  const stored = events.map((e) => ({ ...toEventInfo(e), internal: e.internal ?? false }));
+  // The ticket's first message is its description, not a reply.
+  const replies = posted.filter((m) => m.at !== ticket.createdAt || m.field !== "reply");
+  return [created, ...replies, ...stored].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
 export function toEventInfo(item: EventItem): EventInfo {

@@ -1,29 +1,43 @@
 import { Entity } from "electrodb";
+import { entityConfig, key } from "../common/keys";
+
+/** Client counters are spread over this many items, so a burst of tickets for one client does not queue on one item. */
+export const CLIENT_STATS_SHARDS = 8;
 
 /**
  * Queue counters kept in the same transaction as every ticket write, so views show counts
- * without counting. One item per client (tickets per status, unassigned active) and one per
- * assignee (active tickets), all in the provider's partition: one Query reads them all.
+ * without counting. Per client: tickets per status and active unassigned ones, spread over
+ * shards (summed on read). Per client and assignee: active tickets, so "mine" counts only the
+ * clients you still serve. All in the provider's partition: one Query reads them all.
  */
-export const QueueStatsEntity = new Entity({
-  model: { service: "outdesk", entity: "queueStats", version: "1" },
-  attributes: {
-    providerId: { type: "string", required: true, readOnly: true },
-    scope: { type: ["client", "assignee"] as const, required: true, readOnly: true },
-    scopeId: { type: "string", required: true, readOnly: true },
-    new: { type: "number" },
-    open: { type: "number" },
-    pending: { type: "number" },
-    on_hold: { type: "number" },
-    solved: { type: "number" },
-    closed: { type: "number" },
-    unassigned: { type: "number" },
-    active: { type: "number" },
-  },
-  indexes: {
-    byScope: {
-      pk: { field: "pk", composite: ["providerId"] },
-      sk: { field: "sk", composite: ["scope", "scopeId"] },
+export const queueStatsEntity = () =>
+  new Entity(
+    {
+      model: { service: "outdesk", entity: "queueStats", version: "2" },
+      attributes: {
+        providerId: { type: "string", required: true, readOnly: true, field: "p" },
+        clientId: { type: "string", required: true, readOnly: true, field: "c" },
+        /** `c`: a shard of the client's counters; `a`: one assignee's counter at the client. */
+        scope: { type: ["c", "a"] as const, required: true, readOnly: true, field: "s" },
+        /** The shard number, or the assignee's user id. */
+        part: { type: "string", required: true, readOnly: true, field: "pt" },
+        new: { type: "number" },
+        open: { type: "number" },
+        pending: { type: "number" },
+        on_hold: { type: "number" },
+        solved: { type: "number" },
+        closed: { type: "number" },
+        unassigned: { type: "number" },
+        active: { type: "number" },
+      },
+      indexes: {
+        byScope: {
+          pk: key("pk", ["providerId"]),
+          sk: key("sk", ["clientId", "scope", "part"], "q"),
+        },
+      },
     },
-  },
-});
+    entityConfig,
+  );
+
+export type QueueStatsEntity = ReturnType<typeof queueStatsEntity>;

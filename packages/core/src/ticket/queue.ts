@@ -1,37 +1,25 @@
-import { z } from "zod";
-import { type TenantActor, useTenant } from "../actor";
-import { Cursor, paginate } from "../common/cursor";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import * as z from "zod";
+import { canAccessClient, type TenantActor, useTenant } from "../actor";
+import { Cursor, type Page } from "../common/cursor";
 import { Outdesk } from "../dynamo";
 import { Forbidden, InvalidField, NotFound } from "../error";
 import { fn } from "../fn";
-import { type TicketItem, toTicketInfo } from "./model";
+import { Table } from "../table";
+import { TicketFields as F } from "./fields";
+import { isActive, type Status } from "./lifecycle";
+import { batchGet, type MergeState, mergeStreams, type RawItem, type Stream } from "./merge";
+import { type TicketSummary, toTicketSummary } from "./model";
 import { ListInput } from "./schema";
 import { Statuses, UNASSIGNED } from "./ticket.entity";
+import { ViewKeys } from "./view-keys";
 
 type Input = z.output<typeof ListInput>;
-type Attr = Parameters<Parameters<ReturnType<typeof Outdesk.entities.ticket.query.byClientStatus>["where"]>[0]>[0];
-type Op = Parameters<Parameters<ReturnType<typeof Outdesk.entities.ticket.query.byClientStatus>["where"]>[0]>[1];
+type StatRow = Awaited<ReturnType<typeof readStats>>[number];
 
-/** The secondary filters of a view, applied inside the same Query (one request per page). */
-function filters(actor: TenantActor, input: Input, restrictClients: boolean) {
-  return (attr: Attr, op: Op) => {
-    const parts: string[] = [];
-    if (input.priority) parts.push(op.eq(attr.priority, input.priority));
-    if (input.tier) parts.push(op.eq(attr.tier, input.tier));
-    if (input.tag) parts.push(op.contains(attr.tags, input.tag));
-    if (input.assigneeId) parts.push(op.eq(attr.assigneeId, input.assigneeId));
-    if (input.view !== "client" && input.clientId) parts.push(op.eq(attr.clientId, input.clientId));
-    if (restrictClients && actor.clientIds !== "all") {
-      const ids = actor.clientIds.length ? actor.clientIds : ["-"];
-      parts.push(`(${ids.map((id) => op.eq(attr.clientId, id)).join(" OR ")})`);
-    }
-    return parts.join(" AND ");
-  };
-}
-
-// Active statuses sort between these bounds in the assignee index (new < on_hold < open < pending).
-const ACTIVE_FROM = { status: "new" } as const;
-const ACTIVE_TO = { status: "pending", updatedAt: "~" } as const;
+// Active statuses sort together in the assignee index: new < on_hold < open < pending.
+const ACTIVE_RANGE: [string, string] = ["new#", "pending#~"];
+const gsi = (name: keyof typeof Table.globalIndexes) => ({ index: name, ...Table.globalIndexes[name] });
 
 export const TicketCounts = z
   .object({
@@ -44,91 +32,225 @@ export const TicketCounts = z
         Record<"clientId", z.ZodString> & Record<(typeof Statuses)[number] | "unassigned", z.ZodNumber>
       >,
     ),
-    mine: z.number().describe("your active tickets"),
+    mine: z.number().describe("your active tickets at the clients you serve"),
   })
   .meta({ id: "TicketCounts" });
 export type TicketCounts = z.infer<typeof TicketCounts>;
 
+async function readStats(providerId: string) {
+  const { data } = await Outdesk.entities.queueStats.query.byScope({ providerId }).go({ pages: "all" });
+  return data;
+}
+
+/** Client counters summed over their shards, for the clients the actor may see. */
+function clientTotals(actor: TenantActor, rows: StatRow[]) {
+  const totals = new Map<string, Record<Status | "unassigned", number>>();
+  for (const row of rows) {
+    if (row.scope !== "c" || !canAccessClient(actor, row.clientId)) continue;
+    const sum = totals.get(row.clientId) ?? {
+      ...(Object.fromEntries(Statuses.map((s) => [s, 0])) as Record<Status, number>),
+      unassigned: 0,
+    };
+    for (const key of [...Statuses, "unassigned"] as const) sum[key] += row[key] ?? 0;
+    totals.set(row.clientId, sum);
+  }
+  return totals;
+}
+
+function mineByClient(actor: TenantActor, rows: StatRow[]) {
+  const mine = new Map<string, number>();
+  for (const row of rows) {
+    if (row.scope === "a" && row.part === actor.id && canAccessClient(actor, row.clientId)) {
+      mine.set(row.clientId, (mine.get(row.clientId) ?? 0) + (row.active ?? 0));
+    }
+  }
+  return mine;
+}
+
+const FACETS = ["priority", "tier", "tag", "assigneeId"] as const;
+
+/** Refuses filter combinations no index serves, naming them (400), before anything is read. */
+function checkCombination(input: Input) {
+  const given = FACETS.filter((facet) => input[facet] !== undefined);
+  if (given.length > 1) {
+    throw InvalidField(
+      [given[1]!],
+      `${given.join(" + ")} cannot be combined: no index serves them together; filter by one of them`,
+    );
+  }
+  const facet = given[0];
+  if (!facet) return;
+  if (input.view === "mine" || input.view === "unassigned" || input.view === "requester") {
+    throw InvalidField([facet], `the ${input.view} view takes no ${facet} filter; use view=client or view=all`);
+  }
+  if (facet === "tier" && input.tier === "L1") {
+    throw InvalidField(["tier"], "only escalated tiers (L2, L3) are indexed; without a tier filter you see every tier");
+  }
+}
+
+function tagStream(providerId: string, clientId: string, tag: string, status: Status): Stream {
+  return {
+    id: clientId,
+    hashKey: Table.partitionKey,
+    rangeKey: Table.sortKey,
+    partition: ViewKeys.tag(providerId, clientId, tag, status),
+    range: { beginsWith: ViewKeys.tagSortPrefix },
+  };
+}
+
+/** The streams of one client for a view; `keysOnly` views read the tickets afterwards. */
+function clientStreams(input: Input, providerId: string, clientId: string, status: Status | undefined) {
+  const s = status ?? "open";
+  if (input.view === "requester") {
+    return {
+      stream: { id: clientId, ...gsi("gsi5"), partition: ViewKeys.requester(providerId, clientId, input.requester!) },
+      keysOnly: false,
+    };
+  }
+  if (input.view === "mine" || input.view === "unassigned") {
+    return {
+      stream: {
+        id: clientId,
+        ...gsi("gsi3"),
+        partition: ViewKeys.assignee(providerId, clientId, input.view === "mine" ? useTenant().id : UNASSIGNED),
+        range: status ? { beginsWith: `${status}#` } : { between: ACTIVE_RANGE },
+      },
+      keysOnly: false,
+    };
+  }
+  if (input.assigneeId) {
+    return {
+      stream: {
+        id: clientId,
+        ...gsi("gsi3"),
+        partition: ViewKeys.assignee(providerId, clientId, input.assigneeId),
+        range: { beginsWith: `${s}#` },
+      },
+      keysOnly: false,
+    };
+  }
+  if (input.priority) {
+    return {
+      stream: { id: clientId, ...gsi("gsi6"), partition: ViewKeys.priority(providerId, clientId, s, input.priority) },
+      keysOnly: true,
+    };
+  }
+  if (input.tier) {
+    return {
+      stream: { id: clientId, ...gsi("gsi7"), partition: ViewKeys.tier(providerId, clientId, s, input.tier) },
+      keysOnly: true,
+    };
+  }
+  if (input.tag) return { stream: tagStream(providerId, clientId, input.tag, s), keysOnly: true };
+  const index = input.view === "client" ? gsi("gsi2") : gsi("gsi4");
+  return {
+    stream: { id: clientId, ...index, partition: ViewKeys.clientStatus(providerId, clientId, s) },
+    keysOnly: false,
+  };
+}
+
+/** The ticket's own key for an item of a keys-only view. */
+function ticketKey(providerId: string, item: RawItem): RawItem {
+  const pk = item.t?.S && item.c?.S ? ViewKeys.ticket(providerId, item.c.S, item.t.S) : item[Table.partitionKey]!.S!;
+  return { [Table.partitionKey]: { S: pk }, [Table.sortKey]: { S: ViewKeys.ticketSort } };
+}
+
+const rowFields = [...new Set(Object.values(F))].filter((name) =>
+  ["c", "t", "k", "su", "st", "pr", "ti", "a", "rn", "re", "tg", "ca", "ua", "du"].includes(name),
+);
+
+const CursorState = z.object({
+  after: z.object({ s: z.string(), c: z.string() }).nullable(),
+  done: z.array(z.string()).max(200),
+});
+
+/** A sealed cursor of this layout; one from another query, tenant or an older layout is a 400. */
+async function openCursor(token: string, binding: string): Promise<MergeState> {
+  const parsed = CursorState.safeParse(JSON.parse(await Cursor.open(token, binding)));
+  if (!parsed.success) throw Cursor.invalid();
+  return parsed.data;
+}
+
 /**
- * The views agents work from. Each runs ONE Query on the index that serves it:
- * - client: one client's queue by status (gsi1), oldest or newest first
- * - mine: the caller's tickets (gsi2), active ones unless a status is given
- * - unassigned: active unassigned tickets of the clients you serve (gsi2)
- * - all: provider-wide by status across the clients you serve (gsi3, SLA due time first)
- * - requester: one person's tickets at one client (gsi4), newest first
+ * The views agents work from (the access-pattern table in the README):
+ * - client: one client's queue by status (gsi2), oldest or newest updated first
+ * - mine / unassigned: active tickets of the clients you serve (gsi3, one partition per client)
+ * - all: by status across the clients you serve, SLA due time first (gsi4, per client, merged)
+ * - requester: one person's tickets at one client (gsi5), newest first
+ * - assigneeId filter: gsi3; priority: gsi6; tier (L2, L3): gsi7; tag: tag items — the last
+ *   three are keys-only, ordered by ticket number, and read the page's tickets in one BatchGet.
+ * Views over several clients read one partition per client that has tickets there (known from
+ * the counters) and merge them by sort key: a full page costs about the page plus a little per
+ * client, never the tickets outside the view.
  */
 export namespace Queue {
-  export const list = fn(ListInput, async (input) => {
+  export const list = fn(ListInput, async (input): Promise<Page<TicketSummary>> => {
     const actor = useTenant();
     const { providerId } = actor;
     const staff = actor.role !== "client_admin";
-    const order = (input.order ?? (input.view === "requester" ? "newest" : "oldest")) === "newest" ? "desc" : "asc";
+    checkCombination(input);
+    if ((input.view === "mine" || input.view === "unassigned") && !staff) {
+      throw Forbidden("This view is for the provider's staff");
+    }
+    if (input.view === "client" && !input.clientId)
+      throw InvalidField(["clientId"], "the client view needs a clientId");
+    if (input.view === "requester" && (!input.clientId || !input.requester)) {
+      throw InvalidField(["requester"], "the requester view needs clientId and requester");
+    }
+    if (input.clientId && !canAccessClient(actor, input.clientId)) throw NotFound("Client");
     const status = input.status;
-    const query = Outdesk.entities.ticket.query;
-    const run = (position: string | null) => {
-      const options = { cursor: position, limit: input.limit, order } as const;
-      switch (input.view) {
-        case "client": {
-          if (!input.clientId) throw InvalidField(["clientId"], "the client view needs a clientId");
-          if (actor.clientIds !== "all" && !actor.clientIds.includes(input.clientId)) throw NotFound("Client");
-          return query
-            .byClientStatus({ providerId, clientId: input.clientId, status: status ?? "open" })
-            .where(filters(actor, input, false))
-            .go(options);
-        }
-        case "requester": {
-          if (!input.clientId || !input.requester) {
-            throw InvalidField(["requester"], "the requester view needs clientId and requester");
-          }
-          if (actor.clientIds !== "all" && !actor.clientIds.includes(input.clientId)) throw NotFound("Client");
-          return query
-            .byRequester({ providerId, clientId: input.clientId, requesterEmail: input.requester })
-            .where(filters(actor, { ...input, view: "client" }, false))
-            .go(options);
-        }
-        case "mine":
-        case "unassigned": {
-          if (!staff) throw Forbidden("This view is for the provider's staff");
-          const assigneeId = input.view === "mine" ? actor.id : UNASSIGNED;
-          const base = query.byAssignee({ providerId, assigneeId });
-          const ranged = status
-            ? query.byAssignee({ providerId, assigneeId, status })
-            : base.between(ACTIVE_FROM, ACTIVE_TO);
-          return ranged.where(filters(actor, input, input.view === "unassigned")).go(options);
-        }
-        default:
-          return query
-            .byProviderStatus({ providerId, status: status ?? "open" })
-            .where(filters(actor, input, true))
-            .go(options);
-      }
-    };
-    const { cursor: _cursor, limit: _limit, ...params } = input;
-    return paginate<TicketItem, ReturnType<typeof toTicketInfo>>(run, {
-      cursor: input.cursor,
-      binding: Cursor.binding(providerId, "ticket.list", { ...params, actor: actor.id }),
-      map: toTicketInfo,
+    const binding = Cursor.binding(providerId, "ticket.list.v2", {
+      ...{ ...input, cursor: undefined, limit: undefined },
+      actor: actor.id,
     });
+    const state = input.cursor ? await openCursor(input.cursor, binding) : null;
+
+    // Which clients the view spans: one, or those of the actor's clients that have such tickets.
+    let clientIds: string[];
+    if (input.clientId) clientIds = [input.clientId];
+    else {
+      const rows = await readStats(providerId);
+      const totals = clientTotals(actor, rows);
+      const s = status ?? "open";
+      const has = (id: string) => (totals.get(id)?.[s] ?? 0) > 0;
+      if (input.view === "mine" && (!status || isActive(status))) {
+        clientIds = [...mineByClient(actor, rows)].filter(([, n]) => n > 0).map(([id]) => id);
+      } else if (input.view === "unassigned" && !status) {
+        clientIds = [...totals].filter(([, t]) => t.unassigned > 0).map(([id]) => id);
+      } else clientIds = [...totals.keys()].filter(has);
+    }
+    const built = clientIds.sort().map((clientId) => clientStreams(input, providerId, clientId, status));
+    const keysOnly = built[0]?.keysOnly ?? false;
+    const order = input.order ?? (input.view === "requester" ? "newest" : "oldest");
+    const page = await mergeStreams(
+      built.map((b) => b.stream),
+      { limit: input.limit, forward: order === "oldest", state },
+    );
+    const rows = keysOnly
+      ? await batchGet(
+          page.items.map((item) => ticketKey(providerId, item)),
+          { projection: rowFields },
+        )
+      : page.items;
+    const next: MergeState | null = page.next ? { after: page.next.after, done: page.next.done.slice(0, 200) } : null;
+    return {
+      items: rows.map((row) => toTicketSummary(unmarshall(row))),
+      cursor: next ? await Cursor.seal(JSON.stringify(next), binding) : null,
+    };
   });
 
   /** Counts for the sidebar: every counter of the provider in one Query, cut to what you may see. */
   export async function counts(): Promise<TicketCounts> {
     const actor = useTenant();
-    const { data } = await Outdesk.entities.queueStats.query
-      .byScope({ providerId: actor.providerId })
-      .go({ pages: "all" });
-    const visible = (clientId: string) => actor.clientIds === "all" || actor.clientIds.includes(clientId);
-    const clients = data
-      .filter((row) => row.scope === "client" && visible(row.scopeId))
-      .map((row) => ({
-        clientId: row.scopeId,
-        ...(Object.fromEntries(Statuses.map((status) => [status, Math.max(0, row[status] ?? 0)])) as Record<
-          (typeof Statuses)[number],
-          number
-        >),
-        unassigned: Math.max(0, row.unassigned ?? 0),
-      }));
-    const mine = data.find((row) => row.scope === "assignee" && row.scopeId === actor.id)?.active ?? 0;
+    const rows = await readStats(actor.providerId);
+    const clients = [...clientTotals(actor, rows)].map(([clientId, totals]) => ({
+      clientId,
+      ...(Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, Math.max(0, v)])) as Record<
+        Status | "unassigned",
+        number
+      >),
+    }));
+    const mine = [...mineByClient(actor, rows).values()].reduce((sum, n) => sum + n, 0);
     return { clients, mine: Math.max(0, mine) };
   }
 }

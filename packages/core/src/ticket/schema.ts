@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Email, Name, PageQuery, Version } from "../tenancy/schema";
 import { Channels, Priorities, Statuses, TicketTypes, Tiers } from "./ticket.entity";
 

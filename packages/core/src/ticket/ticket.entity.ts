@@ -1,4 +1,6 @@
 import { Entity } from "electrodb";
+import { entityConfig, key } from "../common/keys";
+import { TicketFields as F } from "./fields";
 
 export const Statuses = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
 export const Priorities = ["low", "normal", "high", "urgent"] as const;
@@ -7,121 +9,195 @@ export const Channels = ["email", "web", "api", "phone", "chat"] as const;
 export const TicketTypes = ["question", "incident", "problem", "task"] as const;
 
 /** Written in place of an assignee, so unassigned tickets sit in the assignee index too. */
-export const UNASSIGNED = "none";
+export const UNASSIGNED = "-";
 /** Sorts after every ISO time: tickets without an SLA due time come last in due-time order. */
 export const NO_DUE_TIME = "~";
 
-/** The ticket's own key: provider, client, ticket. Messages and events share it (one Query). */
-const thread = {
-  pk: { field: "pk", composite: ["providerId", "clientId", "ticketId"] },
-  collection: "ticketThread",
-} as const;
+/** A ticket's messages and events share its partition: the ticket page is one Query. */
+const threadKey = key("pk", ["providerId", "clientId", "ticketId"]);
 
-export const TicketEntity = new Entity({
-  model: { service: "outdesk", entity: "ticket", version: "1" },
-  attributes: {
-    providerId: { type: "string", required: true, readOnly: true },
-    clientId: { type: "string", required: true, readOnly: true },
-    ticketId: { type: "string", required: true, readOnly: true },
-    number: { type: "number", required: true, readOnly: true },
-    /** Human key at creation (ACME-1042): used in subjects, stable if the prefix changes. */
-    key: { type: "string", required: true, readOnly: true },
-    subject: { type: "string", required: true },
-    status: { type: Statuses, required: true },
-    priority: { type: Priorities, required: true },
-    type: { type: TicketTypes, required: true },
-    category: { type: "string" },
-    tags: { type: "list", items: { type: "string" }, required: true, default: () => [] },
-    assigneeId: { type: "string", required: true, default: UNASSIGNED },
-    tier: { type: Tiers, required: true, default: "L1" },
-    channel: { type: Channels, required: true, readOnly: true },
-    requesterName: { type: "string" },
-    requesterEmail: { type: "string", required: true },
-    ccs: { type: "list", items: { type: "string" }, required: true, default: () => [] },
-    fields: { type: "any", required: true, default: () => ({}) },
-    createdBy: { type: "string", required: true, readOnly: true },
-    createdAt: { type: "string", required: true, readOnly: true },
-    updatedAt: { type: "string", required: true },
-    firstReplyAt: { type: "string" },
-    solvedAt: { type: "string" },
-    closedAt: { type: "string" },
-    mergedInto: { type: "string" },
-    dueAt: { type: "string", required: true, default: NO_DUE_TIME },
-    messageCount: { type: "number", required: true, default: 0 },
-    timeSpentMinutes: { type: "number", required: true, default: 0 },
-    version: { type: "number", required: true, default: 1 },
-  },
-  indexes: {
-    byTicket: { ...thread, sk: { field: "sk", composite: [] } },
-    byClientStatus: {
-      index: "gsi1",
-      pk: { field: "gsi1pk", composite: ["providerId", "clientId", "status"] },
-      sk: { field: "gsi1sk", composite: ["updatedAt"] },
+/**
+ * The ticket. Views (see queue.ts for which view reads which index):
+ * - gsi2 byClientStatus  (provider, client, status) → updatedAt   client queue, oldest/newest
+ * - gsi3 byAssignee      (provider, client, assignee) → status, updatedAt   mine, unassigned, assignee filter
+ * - gsi4 byClientDue     (provider, client, status) → dueAt   all open, SLA due first
+ * - gsi5 byRequester     (provider, client, requester) → createdAt
+ * - gsi6 byPriority      (provider, client, status, priority) → number   keys only
+ * - gsi7 byTier          (provider, client, status, tier) → number   keys only; escalated (L2, L3) only
+ * Range keys end in the ticket number, unique per client, so positions are exact.
+ * The number-ordered indexes move only when status, priority or tier change.
+ */
+export const ticketEntity = () =>
+  new Entity(
+    {
+      model: { service: "outdesk", entity: "ticket", version: "2" },
+      attributes: {
+        providerId: { type: "string", required: true, readOnly: true, field: F.providerId },
+        clientId: { type: "string", required: true, readOnly: true, field: F.clientId },
+        ticketId: { type: "string", required: true, readOnly: true, field: F.ticketId },
+        number: { type: "number", required: true, readOnly: true, field: F.number, padding: { length: 8, char: "0" } },
+        /** Human key at creation (ACME-1042): used in subjects, stable if the prefix changes. */
+        key: { type: "string", required: true, readOnly: true, field: F.key },
+        subject: { type: "string", required: true, field: F.subject },
+        status: { type: Statuses, required: true, field: F.status },
+        priority: { type: Priorities, required: true, field: F.priority },
+        type: { type: TicketTypes, required: true, field: F.type },
+        category: { type: "string", field: F.category },
+        tags: { type: "list", items: { type: "string" }, required: true, default: () => [], field: F.tags },
+        assigneeId: { type: "string", required: true, default: UNASSIGNED, field: F.assigneeId },
+        tier: { type: Tiers, required: true, default: "L1", field: F.tier },
+        channel: { type: Channels, required: true, readOnly: true, field: F.channel },
+        requesterName: { type: "string", field: F.requesterName },
+        requesterEmail: { type: "string", required: true, field: F.requesterEmail },
+        ccs: { type: "list", items: { type: "string" }, field: F.ccs },
+        fields: { type: "any", field: F.fields },
+        createdBy: { type: "string", required: true, readOnly: true, field: F.createdBy },
+        createdAt: { type: "string", required: true, readOnly: true, field: F.createdAt },
+        updatedAt: { type: "string", required: true, field: F.updatedAt },
+        firstReplyAt: { type: "string", field: F.firstReplyAt },
+        solvedAt: { type: "string", field: F.solvedAt },
+        closedAt: { type: "string", field: F.closedAt },
+        mergedInto: { type: "string", field: F.mergedInto },
+        dueAt: { type: "string", required: true, default: NO_DUE_TIME, field: F.dueAt },
+        messageCount: { type: "number", required: true, default: 0, field: F.messageCount },
+        timeSpentMinutes: { type: "number", required: true, default: 0, field: F.timeSpentMinutes },
+        version: { type: "number", required: true, default: 1, field: F.version },
+      },
+      indexes: {
+        byTicket: { pk: threadKey, sk: key("sk", [], "t") },
+        byClientStatus: {
+          index: "gsi2",
+          pk: key("gsi2pk", ["providerId", "clientId", "status"]),
+          sk: key("gsi2sk", ["updatedAt", "number"]),
+        },
+        byAssignee: {
+          index: "gsi3",
+          pk: key("gsi3pk", ["providerId", "clientId", "assigneeId"]),
+          sk: key("gsi3sk", ["status", "updatedAt", "number"]),
+        },
+        byClientDue: {
+          index: "gsi4",
+          pk: key("gsi2pk", ["providerId", "clientId", "status"]),
+          sk: key("gsi4sk", ["dueAt", "number"]),
+        },
+        byRequester: {
+          index: "gsi5",
+          pk: key("gsi5pk", ["providerId", "clientId", "requesterEmail"]),
+          sk: key("gsi5sk", ["createdAt", "number"]),
+        },
+        byPriority: {
+          index: "gsi6",
+          pk: key("gsi6pk", ["providerId", "clientId", "status", "priority"]),
+          sk: key("gsi6sk", ["number"], ""),
+        },
+        byTier: {
+          index: "gsi7",
+          // Sparse: only escalated tickets are placed, so L1 (most tickets) costs no index write.
+          condition: (attr) => attr.tier !== "L1",
+          pk: key("gsi7pk", ["providerId", "clientId", "status", "tier"]),
+          sk: key("gsi7sk", ["number"], ""),
+        },
+      },
     },
-    byAssignee: {
-      index: "gsi2",
-      pk: { field: "gsi2pk", composite: ["providerId", "assigneeId"] },
-      sk: { field: "gsi2sk", composite: ["status", "updatedAt"] },
-    },
-    byProviderStatus: {
-      index: "gsi3",
-      pk: { field: "gsi3pk", composite: ["providerId", "status"] },
-      sk: { field: "gsi3sk", composite: ["dueAt", "updatedAt"] },
-    },
-    byRequester: {
-      index: "gsi4",
-      pk: { field: "gsi4pk", composite: ["providerId", "clientId", "requesterEmail"] },
-      sk: { field: "gsi4sk", composite: ["createdAt"] },
-    },
-  },
-});
+    entityConfig,
+  );
 
-export const MessageEntity = new Entity({
-  model: { service: "outdesk", entity: "message", version: "1" },
-  attributes: {
-    providerId: { type: "string", required: true, readOnly: true },
-    clientId: { type: "string", required: true, readOnly: true },
-    ticketId: { type: "string", required: true, readOnly: true },
-    messageId: { type: "string", required: true, readOnly: true },
-    /** Internal notes never reach requesters or client admins. */
-    visibility: { type: ["public", "internal"] as const, required: true, readOnly: true },
-    authorType: { type: ["agent", "client_admin", "requester", "system"] as const, required: true },
-    authorId: { type: "string" },
-    authorName: { type: "string", required: true },
-    authorEmail: { type: "string" },
-    bodyText: { type: "string", required: true },
-    bodyHtml: { type: "string" },
-    attachments: { type: "any", required: true, default: () => [] },
-    channel: { type: ["email", "web", "api", "phone", "chat"] as const, required: true },
-    timeSpentMinutes: { type: "number", required: true, default: 0 },
-    /** Set when the message moved here by a merge. */
-    mergedFrom: { type: "string" },
-    createdAt: { type: "string", required: true },
-  },
-  indexes: {
-    byTicket: { ...thread, sk: { field: "sk", composite: ["createdAt", "messageId"] } },
-  },
-});
+export const messageEntity = () =>
+  new Entity(
+    {
+      model: { service: "outdesk", entity: "message", version: "2" },
+      attributes: {
+        providerId: { type: "string", required: true, readOnly: true, field: "p" },
+        clientId: { type: "string", required: true, readOnly: true, field: "c" },
+        ticketId: { type: "string", required: true, readOnly: true, field: "t" },
+        messageId: { type: "string", required: true, readOnly: true, field: "id" },
+        /** Internal notes never reach requesters or client admins. */
+        visibility: { type: ["public", "internal"] as const, required: true, readOnly: true, field: "vi" },
+        authorType: {
+          type: ["agent", "client_admin", "requester", "system"] as const,
+          required: true,
+          field: "at",
+        },
+        authorId: { type: "string", field: "ai" },
+        authorName: { type: "string", required: true, field: "an" },
+        authorEmail: { type: "string", field: "ae" },
+        bodyText: { type: "string", required: true, field: "bt" },
+        bodyHtml: { type: "string", field: "bh" },
+        attachments: { type: "any", field: "att" },
+        channel: { type: Channels, required: true, field: "ch" },
+        timeSpentMinutes: { type: "number", field: "ts" },
+        /** Set when the message moved here by a merge. */
+        mergedFrom: { type: "string", field: "mf" },
+        createdAt: { type: "string", required: true, field: "ca" },
+      },
+      indexes: {
+        byTicket: { pk: threadKey, sk: key("sk", ["createdAt", "messageId"], "m") },
+      },
+    },
+    entityConfig,
+  );
 
-/** The append-only audit trail: who changed what, from → to, when. */
-export const TicketEventEntity = new Entity({
-  model: { service: "outdesk", entity: "ticketEvent", version: "1" },
-  attributes: {
-    providerId: { type: "string", required: true, readOnly: true },
-    clientId: { type: "string", required: true, readOnly: true },
-    ticketId: { type: "string", required: true, readOnly: true },
-    eventId: { type: "string", required: true, readOnly: true },
-    at: { type: "string", required: true, readOnly: true },
-    actorType: { type: "string", required: true, readOnly: true },
-    actorId: { type: "string", required: true, readOnly: true },
-    field: { type: "string", required: true, readOnly: true },
-    from: { type: "any", readOnly: true },
-    to: { type: "any", readOnly: true },
-    reason: { type: "string", readOnly: true },
-    /** Internal events (notes, tiers) are hidden from client admins. */
-    internal: { type: "boolean", required: true, default: false, readOnly: true },
-  },
-  indexes: {
-    byTicket: { ...thread, sk: { field: "sk", composite: ["at", "eventId"] } },
-  },
-});
+/**
+ * The append-only audit trail: who changed what, from → to, when. Creation and each message
+ * are their own record (the ticket and the message items); events hold every other change.
+ */
+export const ticketEventEntity = () =>
+  new Entity(
+    {
+      model: { service: "outdesk", entity: "ticketEvent", version: "2" },
+      attributes: {
+        providerId: { type: "string", required: true, readOnly: true, field: "p" },
+        clientId: { type: "string", required: true, readOnly: true, field: "c" },
+        ticketId: { type: "string", required: true, readOnly: true, field: "t" },
+        eventId: { type: "string", required: true, readOnly: true, field: "id" },
+        at: { type: "string", required: true, readOnly: true, field: "at" },
+        actorType: { type: "string", required: true, readOnly: true, field: "ty" },
+        actorId: { type: "string", required: true, readOnly: true, field: "ai" },
+        field: { type: "string", required: true, readOnly: true, field: "fd" },
+        from: { type: "any", readOnly: true, field: "fr" },
+        to: { type: "any", readOnly: true, field: "to" },
+        reason: { type: "string", readOnly: true, field: "rs" },
+        /** Internal events (tiers) are hidden from client admins. */
+        internal: { type: "boolean", readOnly: true, field: "in" },
+      },
+      indexes: {
+        byTicket: { pk: threadKey, sk: key("sk", ["at", "eventId"], "e") },
+      },
+    },
+    entityConfig,
+  );
+
+/**
+ * A tag's adjacency item: one per tag of a ticket, in a partition per (client, tag, status),
+ * ordered by ticket number. Tag views read these keys, then the tickets. Written in the ticket
+ * write's transaction when tags or the status change.
+ */
+export const ticketTagEntity = () =>
+  new Entity(
+    {
+      model: { service: "outdesk", entity: "ticketTag", version: "1" },
+      attributes: {
+        providerId: { type: "string", required: true, readOnly: true, field: "p" },
+        clientId: { type: "string", required: true, readOnly: true, field: "c" },
+        tag: { type: "string", required: true, readOnly: true, field: "g" },
+        status: { type: Statuses, required: true, readOnly: true, field: "st" },
+        number: { type: "number", required: true, readOnly: true, field: "n", padding: { length: 8, char: "0" } },
+        ticketId: { type: "string", required: true, readOnly: true, field: "t" },
+      },
+      indexes: {
+        byTag: {
+          pk: key("pk", ["providerId", "clientId", "tag", "status"]),
+          sk: key("sk", ["number"], "g"),
+        },
+      },
+    },
+    entityConfig,
+  );
+
+export type TicketEntity = ReturnType<typeof ticketEntity>;
+
+export type MessageEntity = ReturnType<typeof messageEntity>;
+
+export type TicketEventEntity = ReturnType<typeof ticketEventEntity>;
+
+export type TicketTagEntity = ReturnType<typeof ticketTagEntity>;

@@ -1,16 +1,18 @@
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { EntityItem } from "electrodb";
 import { assertClientAccess, type TenantActor } from "../actor";
-import { ensureCommitted, step } from "../common/transaction";
+import { type Step, step, writeTransaction } from "../common/transaction";
 import { Outdesk } from "../dynamo";
-import { Conflict, NotFound, type OutdeskError } from "../error";
+import { Conflict, InvalidField, NotFound } from "../error";
 import { createId } from "../id";
 import type { ClientEntity } from "../tenancy/client.entity";
 import type { UserEntity } from "../tenancy/user.entity";
-import { type StatsDelta, type Status, statsDelta } from "./lifecycle";
+import { type StatsDelta, type Status, shardOf, statsDelta } from "./lifecycle";
+import { batchGet } from "./merge";
 import type { MessageItem, TicketItem } from "./model";
 
-export type ClientItem = EntityItem<typeof ClientEntity>;
-export type UserItem = EntityItem<typeof UserEntity>;
+export type ClientItem = EntityItem<ClientEntity>;
+export type UserItem = EntityItem<UserEntity>;
 
 /** What a ticket write reads first, in one TransactGetItems. */
 export interface WriteContext {
@@ -28,8 +30,8 @@ export interface EventDraft {
   internal?: boolean;
 }
 
-type Services = Parameters<Parameters<typeof Outdesk.transaction.write>[0]>[0];
-type Commit = ReturnType<ReturnType<Services["ticket"]["create"]>["commit"]>;
+export type Services = Parameters<Parameters<typeof Outdesk.transaction.write>[0]>[0];
+export type Commit = ReturnType<ReturnType<Services["ticket"]["create"]>["commit"]>;
 
 /** A ticket write: attribute changes, audit events, new messages, and anything else in the same transaction. */
 export interface Plan {
@@ -38,33 +40,38 @@ export interface Plan {
   events: EventDraft[];
   messages?: Omit<MessageItem, "providerId" | "clientId" | "ticketId">[];
   /** Extra items with what their failed condition means (merge: the target ticket, moved messages). */
-  extra?: (services: Services) => { commit: Commit; conflict?: OutdeskError }[];
+  extra?: (services: Services) => Step[];
 }
+
+/** DynamoDB's limit on the items of one transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
 
 export function assertTicketVisible(clientId: string): TenantActor {
   return assertClientAccess(clientId, "Ticket");
 }
 
-/** Ticket, client and any users the write needs, in one request. A ticket outside your reach is 404. */
+/**
+ * Ticket, client and any users the write needs, in one BatchGetItem (strongly consistent: half
+ * the units of a TransactGet, and never cancelled by a concurrent transaction; the write's
+ * version condition is what protects the ticket). A ticket outside your reach is 404.
+ */
 export async function loadForWrite(clientId: string, ticketId: string, userIds: string[] = []): Promise<WriteContext> {
   const actor = assertTicketVisible(clientId);
   const { providerId } = actor;
   const ids = [...new Set(userIds)];
-  const { data } = await Outdesk.transaction
-    .get(({ ticket, client, user }) => [
-      ticket.get({ providerId, clientId, ticketId }).commit(),
-      client.get({ providerId, clientId }).commit(),
-      ...ids.map((userId) => user.get({ providerId, userId }).commit()),
-    ])
-    .go();
-  const ticket = data[0]?.item as TicketItem | null;
-  const client = data[1]?.item as ClientItem | null;
+  const { entities } = Outdesk;
+  const keys = [
+    entities.ticket.get({ providerId, clientId, ticketId }).params().Key,
+    entities.client.get({ providerId, clientId }).params().Key,
+    ...ids.map((userId) => entities.user.get({ providerId, userId }).params().Key),
+  ].map((key: Record<string, string>) => ({ pk: { S: key.pk! }, sk: { S: key.sk! } }));
+  const found = (await batchGet(keys, { consistent: true })).map((item) => unmarshall(item));
+  const of = (entity: string) => found.filter((item) => item.e === entity);
+  const ticket = entities.ticket.parse({ Items: of("ticket") }).data[0] as TicketItem | undefined;
+  const client = entities.client.parse({ Items: of("client") }).data[0] as ClientItem | undefined;
   if (!ticket || !client) throw NotFound("Ticket");
   const users = new Map<string, UserItem>();
-  ids.forEach((id, index) => {
-    const user = data[index + 2]?.item as UserItem | null;
-    if (user) users.set(id, user);
-  });
+  for (const user of entities.user.parse({ Items: of("user") }).data as UserItem[]) users.set(user.userId, user);
   return { actor, ticket, client, users };
 }
 
@@ -72,13 +79,16 @@ export function staleTicket(version: number) {
   return Conflict("The ticket changed since you read it; reload and retry", { currentVersion: version });
 }
 
-/** Adds counter updates for a placement change to a transaction. */
-export function statsCommits(services: Services, providerId: string, clientId: string, delta: StatsDelta): Commit[] {
+type Placement = Pick<TicketItem, "providerId" | "clientId" | "ticketId" | "status" | "assigneeId">;
+
+/** Counter updates for a placement change: the ticket's client shard, and per-assignee counters. */
+export function statsCommits(services: Services, ticket: Placement, delta: StatsDelta): Commit[] {
+  const { providerId, clientId } = ticket;
   const commits: Commit[] = [];
   if (Object.keys(delta.client).length > 0) {
     commits.push(
       services.queueStats
-        .update({ providerId, scope: "client", scopeId: clientId })
+        .update({ providerId, clientId, scope: "c", part: shardOf(ticket.ticketId) })
         .add(delta.client)
         .commit() as unknown as Commit,
     );
@@ -86,10 +96,36 @@ export function statsCommits(services: Services, providerId: string, clientId: s
   for (const [assigneeId, by] of delta.assignees) {
     commits.push(
       services.queueStats
-        .update({ providerId, scope: "assignee", scopeId: assigneeId })
+        .update({ providerId, clientId, scope: "a", part: assigneeId })
         .add({ active: by })
         .commit() as unknown as Commit,
     );
+  }
+  return commits;
+}
+
+type Tagged = Pick<TicketItem, "providerId" | "clientId" | "ticketId" | "number" | "status" | "tags">;
+
+/** Tag adjacency items to delete and put when a ticket's tags or status change. */
+export function tagCommits(services: Services, before: Tagged | null, after: Tagged): Commit[] {
+  const base = { providerId: after.providerId, clientId: after.clientId, number: after.number };
+  const old = new Set(before?.tags ?? []);
+  const next = new Set(after.tags ?? []);
+  const moved = before !== null && before.status !== after.status;
+  const commits: Commit[] = [];
+  for (const tag of old) {
+    if (moved || !next.has(tag)) {
+      commits.push(services.ticketTag.delete({ ...base, tag, status: before!.status }).commit() as unknown as Commit);
+    }
+  }
+  for (const tag of next) {
+    if (moved || !old.has(tag)) {
+      commits.push(
+        services.ticketTag
+          .put({ ...base, tag, status: after.status, ticketId: after.ticketId })
+          .commit() as unknown as Commit,
+      );
+    }
   }
   return commits;
 }
@@ -114,18 +150,68 @@ export function eventCommits(
           actorType: actor.type,
           actorId: actor.id,
           field: event.field,
-          from: event.from ?? null,
-          to: event.to ?? null,
+          from: event.from ?? undefined,
+          to: event.to ?? undefined,
           reason: event.reason,
-          internal: event.internal ?? false,
+          internal: event.internal || undefined,
         })
         .commit() as unknown as Commit,
   );
 }
 
+/** Every attribute the ticket's index keys are built from. */
+const COMPOSITES = [
+  "providerId",
+  "clientId",
+  "ticketId",
+  "number",
+  "createdAt",
+  "status",
+  "assigneeId",
+  "dueAt",
+  "priority",
+  "tier",
+  "requesterEmail",
+  "updatedAt",
+] as const satisfies readonly (keyof TicketItem)[];
+
+/**
+ * The composites ElectroDB needs to rebuild the index keys a patch moves, for the attributes the
+ * patch does not set (ElectroDB also checks them against the stored item, which the version
+ * condition implies anyway).
+ */
+export function unchangedComposites(ticket: TicketItem, set: Record<string, unknown>) {
+  return Object.fromEntries(COMPOSITES.filter((name) => !(name in set)).map((name) => [name, ticket[name]]));
+}
+
+/**
+ * The ticket's update in a transaction: only the attributes that changed, so that an index whose
+ * key and projected attributes are untouched gets no write.
+ */
+export function ticketPatch(
+  services: Services,
+  before: TicketItem,
+  after: TicketItem,
+  plan: Pick<Plan, "set" | "remove">,
+) {
+  const key = { providerId: before.providerId, clientId: before.clientId, ticketId: before.ticketId };
+  const changed: Record<string, unknown> = Object.fromEntries(
+    Object.entries(plan.set).filter(
+      ([name, value]) => JSON.stringify(before[name as keyof TicketItem]) !== JSON.stringify(value),
+    ),
+  );
+  const set = { ...changed, updatedAt: after.updatedAt, version: after.version };
+  let patch = services.ticket
+    .patch(key)
+    .set(set)
+    .composite(unchangedComposites(before, set) as never);
+  if (plan.remove?.length) patch = patch.remove(plan.remove);
+  return patch.where((attr, op) => op.eq(attr.version, before.version));
+}
+
 /**
  * Commits a plan as one TransactWriteItems, conditional on the version the write was based on:
- * ticket patch + events + messages + queue counters (+ extra items). Returns the new ticket.
+ * ticket patch + events + messages + queue counters + tag items (+ extra items). Returns the new ticket.
  */
 export async function commitPlan(ctx: WriteContext, plan: Plan, expectedVersion?: number): Promise<TicketItem> {
   const { actor, ticket } = ctx;
@@ -134,43 +220,31 @@ export async function commitPlan(ctx: WriteContext, plan: Plan, expectedVersion?
   const after: TicketItem = { ...ticket, ...plan.set, updatedAt: now, version: ticket.version + 1 };
   for (const key of plan.remove ?? []) delete after[key];
   const key = { providerId: ticket.providerId, clientId: ticket.clientId, ticketId: ticket.ticketId };
-  let explain: (OutdeskError | undefined)[] = [];
-  const result = await Outdesk.transaction
-    .write((services) => {
-      let patch = services.ticket.patch(key).set({
-        ...plan.set,
-        // Every GSI composite is written on every update, so ElectroDB can rebuild all index keys.
-        status: after.status,
-        assigneeId: after.assigneeId,
-        dueAt: after.dueAt,
-        updatedAt: now,
-        version: after.version,
-      });
-      if (plan.remove?.length) patch = patch.remove(plan.remove);
-      const steps = [
-        step(
-          patch.where((attr, op) => op.eq(attr.version, ticket.version)).commit() as unknown as Commit,
-          staleTicket(ticket.version),
+  await writeTransaction((services) => {
+    const steps: Step[] = [
+      step(ticketPatch(services, ticket, after, plan).commit() as unknown as Commit, staleTicket(ticket.version)),
+      ...eventCommits(services, ticket, actor, now, plan.events).map((commit) => step(commit)),
+      ...(plan.messages ?? []).map((message) =>
+        step(services.message.create({ ...key, ...message }).commit() as unknown as Commit),
+      ),
+      ...statsCommits(
+        services,
+        ticket,
+        statsDelta(
+          { status: ticket.status as Status, assigneeId: ticket.assigneeId },
+          { status: after.status as Status, assigneeId: after.assigneeId },
         ),
-        ...eventCommits(services, ticket, actor, now, plan.events).map((commit) => step(commit)),
-        ...(plan.messages ?? []).map((message) =>
-          step(services.message.create({ ...key, ...message }).commit() as unknown as Commit),
-        ),
-        ...statsCommits(
-          services,
-          ticket.providerId,
-          ticket.clientId,
-          statsDelta(
-            { status: ticket.status as Status, assigneeId: ticket.assigneeId },
-            { status: after.status as Status, assigneeId: after.assigneeId },
-          ),
-        ).map((commit) => step(commit)),
-        ...(plan.extra?.(services) ?? []).map((extra) => step(extra.commit, extra.conflict)),
-      ];
-      explain = steps.map((s) => s.conflict);
-      return steps.map((s) => s.commit);
-    })
-    .go();
-  ensureCommitted(result, explain);
+      ).map((commit) => step(commit)),
+      ...tagCommits(services, ticket, after).map((commit) => step(commit)),
+      ...(plan.extra?.(services) ?? []),
+    ];
+    if (steps.length > MAX_TRANSACTION_ITEMS) {
+      throw InvalidField(
+        ["tags"],
+        `this change touches ${steps.length} records; at most ${MAX_TRANSACTION_ITEMS} fit in one step`,
+      );
+    }
+    return steps;
+  });
   return after;
 }

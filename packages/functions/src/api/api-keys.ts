@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiKey } from "@outdesk/core/auth";
-import { z } from "zod";
+import * as z from "zod";
 import { router } from "./context";
 import { commonErrors } from "./errors";
 import { bearer, json, jsonBody } from "./http";

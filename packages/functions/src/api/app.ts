@@ -23,7 +23,6 @@ export const publicRoutes = new Set([
   "GET /v1/openapi.json",
   "GET /v1/docs",
   "GET /v1/docs/init.js",
-  "GET /v1/docs/:file",
   "POST /v1/signup",
   "POST /v1/auth/login",
   "POST /v1/auth/refresh",

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Auth, RateLimit, Tokens } from "@outdesk/core/auth";
 import { User } from "@outdesk/core/tenancy";
-import { z } from "zod";
+import * as z from "zod";
 import { router } from "./context";
 import { ErrorBody, rateLimitError } from "./errors";
 import { json, jsonBody } from "./http";

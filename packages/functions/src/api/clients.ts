@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Client } from "@outdesk/core/tenancy";
-import { z } from "zod";
+import * as z from "zod";
 import { router } from "./context";
 import { commonErrors, conflictError } from "./errors";
 import { bearer, etag, expectedVersion, json, jsonBody, pageOf } from "./http";

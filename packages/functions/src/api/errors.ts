@@ -2,7 +2,7 @@ import { type ErrorCode, HttpStatus, OutdeskError, zodIssues } from "@outdesk/co
 import { Log } from "@outdesk/core/log";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ZodError, z } from "zod";
+import * as z from "zod";
 
 export const ErrorBody = z
   .object({
@@ -43,7 +43,7 @@ export function handleError(error: Error, c: Context) {
     if (retryAfterSeconds !== undefined) c.header("Retry-After", String(retryAfterSeconds));
     return c.json(body(error.code, error.message, details), HttpStatus[error.code] as 400);
   }
-  if (error instanceof ZodError) {
+  if (error instanceof z.ZodError) {
     return c.json(body("validation", "The request has invalid fields", { issues: zodIssues(error) }), 400);
   }
   if (error instanceof HTTPException) {

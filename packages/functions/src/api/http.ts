@@ -1,6 +1,6 @@
 import { InvalidField } from "@outdesk/core/error";
 import type { Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 
 export const json = <Schema extends z.ZodType>(schema: Schema, description: string) => ({
   description,

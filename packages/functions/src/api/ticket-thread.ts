@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { MessageInfo, Ticket, TicketInfo, TicketPage, TicketSchema } from "@outdesk/core/ticket";
 import type { Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { router } from "./context";
 import { commonErrors, conflictError } from "./errors";
 import { bearer, etag, expectedVersion, json, jsonBody } from "./http";

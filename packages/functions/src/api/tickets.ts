@@ -1,12 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { Queue, Ticket, TicketInfo, TicketSchema } from "@outdesk/core/ticket";
+import { Queue, Ticket, TicketInfo, TicketSchema, TicketSummary } from "@outdesk/core/ticket";
 import { TicketCounts } from "@outdesk/core/ticket/queue";
 import { router } from "./context";
 import { commonErrors } from "./errors";
 import { bearer, json, jsonBody, pageOf } from "./http";
 import { requireAuth } from "./middleware";
 
-const TicketList = pageOf(TicketInfo, "TicketList");
+const TicketList = pageOf(TicketSummary, "TicketList");
 const tags = ["Tickets"];
 
 /** Cross-client ticket routes: views, counts, creation, bulk updates. */
@@ -20,7 +20,7 @@ tickets
       tags,
       summary: "A ticket view, one page",
       description:
-        "view=client (clientId, status; oldest or newest first), mine, unassigned, or all (provider-wide by status, SLA due time first). Filters priority, tier, tag, assigneeId apply within the same query.",
+        "view=client (clientId, status; oldest or newest updated first), mine, unassigned (active tickets of the clients you serve), all (by status across your clients, SLA due time first) or requester. One filter of priority, tier (L2, L3), tag or assigneeId narrows client and all views through its own index: pages are full and cost what they return. Filters no index serves together answer 400 naming them.",
       security: bearer,
       request: { query: TicketSchema.ListInput },
       responses: { 200: json(TicketList, "Tickets"), ...commonErrors },

@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, api } from "../api";
 import { ago, priorities, statuses, statusLabel, tiers } from "../format";
+
+const escalatedTiers = tiers.filter((tier) => tier !== "L1");
+
 import { Link, navigate } from "../router";
 import { useSession } from "../session";
 import { Empty, ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
@@ -18,7 +21,7 @@ export interface TicketSummary {
   tags: string[];
   updatedAt: string;
   createdAt: string;
-  version: number;
+  dueAt: string | null;
 }
 
 type SortKey = "updatedAt" | "priority" | "key" | "subject";
@@ -191,15 +194,21 @@ export function Queue({ query }: { query: URLSearchParams }) {
   );
 }
 
+// Each narrows a view through its own index, so one applies at a time (the API refuses two).
+const facets = ["priority", "tier", "tag", "assigneeId"];
+
 /** Filters live in the URL, so a filtered view can be bookmarked and shared. */
 function Filters({ query }: { query: URLSearchParams }) {
   const [tag, setTag] = useState(query.get("tag") ?? "");
+  const view = query.get("view") ?? "all";
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(query);
+    if (facets.includes(key)) for (const facet of facets) next.delete(facet);
     if (value) next.set(key, value);
     else next.delete(key);
     navigate(`/tickets?${next}`);
   };
+  const narrowable = view === "client" || view === "all";
   const select = (key: string, label: string, values: readonly string[], name?: (value: string) => string) => (
     <label className="inline">
       {label}
@@ -211,17 +220,19 @@ function Filters({ query }: { query: URLSearchParams }) {
   );
   return (
     <fieldset className="filters" aria-label="Filters">
-      {query.get("view") !== "client" && select("status", "Status", statuses, (s) => statusLabel[s] ?? s)}
-      {select("priority", "Priority", priorities)}
-      {select("tier", "Tier", tiers)}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          set("tag", tag.trim().toLowerCase());
-        }}
-      >
-        <input data-testid="filter-tag" placeholder="tag" value={tag} onChange={(e) => setTag(e.target.value)} />
-      </form>
+      {view !== "client" && select("status", "Status", statuses, (s) => statusLabel[s] ?? s)}
+      {narrowable && select("priority", "Priority", priorities)}
+      {narrowable && select("tier", "Tier", escalatedTiers)}
+      {narrowable && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            set("tag", tag.trim().toLowerCase());
+          }}
+        >
+          <input data-testid="filter-tag" placeholder="tag" value={tag} onChange={(e) => setTag(e.target.value)} />
+        </form>
+      )}
       <label className="inline">
         Order
         <select

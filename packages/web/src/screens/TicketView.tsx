@@ -7,6 +7,7 @@ import { ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
 import type { TicketSummary } from "./Queue";
 
 interface Ticket extends TicketSummary {
+  version: number;
   type: string;
   category: string | null;
   channel: string;
