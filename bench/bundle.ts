@@ -55,6 +55,8 @@ export interface BuiltBundle {
   file: string;
   /** Bytes node reads to import the bundle: with `splitting`, the entry and the chunks it imports statically. */
   bytes: number;
+  /** Bytes of all its JavaScript, chunks loaded later included. */
+  totalBytes: number;
   metafile: Metafile;
 }
 
@@ -93,7 +95,10 @@ export async function buildBundle(
   };
   load(relative(root, file));
   const bytes = [...loaded].reduce((sum, output) => sum + statSync(join(root, output)).size, 0);
-  return { name, dir, file, bytes, metafile };
+  const totalBytes = Object.keys(metafile.outputs)
+    .filter((output) => output.endsWith(".mjs"))
+    .reduce((sum, output) => sum + statSync(join(root, output)).size, 0);
+  return { name, dir, file, bytes, totalBytes, metafile };
 }
 
 const bareHono = `
@@ -304,7 +309,14 @@ export async function bundleReport(options: { nodejs?: NodejsBundling; runs?: nu
     const hono = await buildBundle("hono", { source: bareHono }, nodejs, workDir);
     const libraries = await buildBundle("dynamo-libraries", { source: dynamoLibraries }, nodejs, workDir);
     const dynamo = await buildBundle("dynamo", { source: dynamoAlone }, nodejs, workDir);
-    const bundles = [api, hono, libraries, dynamo];
+    // What the first request that reads the table loads: the entry, then the data layer's chunk.
+    const runtimeChunk = Object.keys(api.metafile.outputs).find((output) => /dynamo-runtime-\w+\.mjs$/.test(output));
+    const firstRequest: BuiltBundle = { ...api, name: "api+data", file: join(api.dir, "first-request.mjs") };
+    writeFileSync(
+      firstRequest.file,
+      `await import("./bundle.mjs");\n${runtimeChunk ? `await import("./${runtimeChunk.split("/").pop()}");\n` : ""}`,
+    );
+    const bundles = [api, hono, libraries, dynamo, firstRequest];
     const times = medianImportMs(bundles, runs);
     const ms = (bundle: BuiltBundle) => times.get(bundle.name)!;
     const pkg = packageBundle(api, nodejs);
@@ -312,15 +324,27 @@ export async function bundleReport(options: { nodejs?: NodejsBundling; runs?: nu
     const rows: Row[] = [
       {
         operation: "API bundle, kB (minified, SDK bundled)",
+        measured: kB(api.totalBytes),
+        target: 800,
+        note: `${api.totalBytes} bytes in all chunks; bare Hono ${kB(hono.bytes)} kB`,
+      },
+      {
+        operation: "API code loaded at import, kB",
         measured: kB(api.bytes),
         target: 800,
-        note: `${api.bytes} bytes; bare Hono ${kB(hono.bytes)} kB`,
+        note: "the entry and its static chunks; the data layer's chunk loads on the first table request",
       },
       {
         operation: "API import time ÷ bare Hono import",
         measured: Math.round((ms(api) / ms(hono)) * 10) / 10,
         target: 8,
         note: `median of ${runs} fresh node ${process.versions.node} processes: ${ms(api).toFixed(1)} vs ${ms(hono).toFixed(1)} ms`,
+      },
+      {
+        operation: "import + data layer ÷ bare Hono import",
+        measured: Math.round((ms(firstRequest) / ms(hono)) * 10) / 10,
+        target: 8,
+        note: `the whole load of a cold start's first table request: ${ms(firstRequest).toFixed(1)} ms`,
       },
       {
         operation: "deployed API package, kB zipped",

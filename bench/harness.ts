@@ -20,6 +20,7 @@ export async function benchStack() {
     signup: "open",
   });
   Log.setQuiet(true);
+  await Dynamo.ready();
   await ensureTable(Dynamo.raw(), tableName);
   return dynamo;
 }

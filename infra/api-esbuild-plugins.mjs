@@ -26,4 +26,43 @@ const zodOpenApiShakeable = {
   },
 };
 
-export default [zodOpenApiShakeable];
+/**
+ * ElectroDB is CommonJS and requires all of @aws-sdk/lib-dynamodb, which declares no
+ * `sideEffects: false`: every one of its commands stays, and each imports the schema of every
+ * DynamoDB operation. ElectroDB sends only the ten below; handing it a module that takes just
+ * those command files lets esbuild drop the rest of both packages.
+ */
+const electroCommands = [
+  "GetCommand",
+  "PutCommand",
+  "UpdateCommand",
+  "DeleteCommand",
+  "BatchWriteCommand",
+  "BatchGetCommand",
+  "ScanCommand",
+  "QueryCommand",
+  "TransactWriteCommand",
+  "TransactGetCommand",
+];
+const libCommands = new URL("../node_modules/@aws-sdk/lib-dynamodb/dist-es/commands/", import.meta.url);
+const electroLibShakeable = {
+  name: "outdesk-electrodb-lib-shakeable",
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/lib-dynamodb$/ }, (args) => {
+      if (!/[\\/]electrodb[\\/]src[\\/]client\.js$/.test(args.importer)) return undefined;
+      return { path: "electrodb-lib-dynamodb", namespace: "outdesk" };
+    });
+    build.onLoad({ filter: /^electrodb-lib-dynamodb$/, namespace: "outdesk" }, async () => {
+      const client = await readFile(new URL("../node_modules/electrodb/src/client.js", import.meta.url), "utf8");
+      const used = [...new Set((client.match(/lib\.(\w+)/g) ?? []).map((name) => name.slice(4)))];
+      const unknown = used.filter((name) => !electroCommands.includes(name));
+      if (unknown.length > 0) throw new Error(`electrodb now uses lib-dynamodb's ${unknown.join(", ")}: add them here`);
+      const lines = electroCommands.map(
+        (name) => `export { ${name} } from ${JSON.stringify(new URL(`${name}.js`, libCommands).pathname)};`,
+      );
+      return { contents: lines.join("\n"), loader: "js", resolveDir: libCommands.pathname };
+    });
+  },
+};
+
+export default [zodOpenApiShakeable, electroLibShakeable];

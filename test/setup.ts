@@ -16,6 +16,8 @@ Config.configure({
 });
 Log.setQuiet(true);
 
+await Dynamo.ready();
+
 beforeAll(async () => {
   await ensureTable(Dynamo.raw(), tableName);
 });

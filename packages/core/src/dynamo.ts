@@ -1,18 +1,11 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { Service } from "electrodb";
-import { apiKeyEntity } from "./auth/api-key.entity";
-import { rateLimitEntity } from "./auth/rate-limit.entity";
-import { sessionEntity } from "./auth/session.entity";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Config } from "./config";
-import { clientEntity } from "./tenancy/client.entity";
-import { inboundAddressEntity } from "./tenancy/inbound-address.entity";
-import { providerEntity } from "./tenancy/provider.entity";
-import { providerSlugEntity } from "./tenancy/provider-slug.entity";
-import { uniqueEntity } from "./tenancy/unique.entity";
-import { userEntity } from "./tenancy/user.entity";
-import { queueStatsEntity } from "./ticket/queue-stats.entity";
-import { messageEntity, ticketEntity, ticketEventEntity, ticketTagEntity } from "./ticket/ticket.entity";
 
+type Runtime = typeof import("./dynamo-runtime");
+type OutdeskService = ReturnType<Runtime["buildService"]>;
+
+let runtime: Runtime | undefined;
+let loading: Promise<Runtime> | undefined;
 let client: DynamoDBClient | undefined;
 
 /** What the process has sent so far: operations and the capacity DynamoDB reported for them. */
@@ -61,9 +54,14 @@ function billed(command: string, consumed: Capacity | Capacity[] | undefined): n
   return units;
 }
 
+function loaded(): Runtime {
+  if (!runtime) throw new Error("The data layer is not loaded: await Dynamo.ready() first (fn() and the API do)");
+  return runtime;
+}
+
 function buildClient(): DynamoDBClient {
   const endpoint = Config.get("dynamoEndpoint");
-  const created = new DynamoDBClient({
+  const created = new (loaded().DynamoDBClient)({
     region: Config.get("region"),
     ...(endpoint ? { endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 3 } : {}),
   });
@@ -102,33 +100,10 @@ function tableName(): string | undefined {
   }
 }
 
-// Entities are built (and schema-checked by ElectroDB) on first use, not at import: a cold
-// start pays for them only when a request needs the table.
-function build() {
-  return new Service(
-    {
-      provider: providerEntity(),
-      providerSlug: providerSlugEntity(),
-      client: clientEntity(),
-      inboundAddress: inboundAddressEntity(),
-      unique: uniqueEntity(),
-      user: userEntity(),
-      session: sessionEntity(),
-      apiKey: apiKeyEntity(),
-      rateLimit: rateLimitEntity(),
-      ticket: ticketEntity(),
-      message: messageEntity(),
-      ticketEvent: ticketEventEntity(),
-      ticketTag: ticketTagEntity(),
-      queueStats: queueStatsEntity(),
-    },
-    { client: forwardingClient as unknown as DynamoDBClient, table: tableName() },
-  );
-}
-
-let service: ReturnType<typeof build> | undefined;
+let service: OutdeskService | undefined;
 const outdesk = () => {
-  service ??= build();
+  // Entities are built (and schema-checked by ElectroDB) on first use, not at import.
+  service ??= loaded().buildService(forwardingClient as unknown as DynamoDBClient, tableName());
   return service;
 };
 
@@ -150,6 +125,25 @@ Config.onChange(() => {
 });
 
 export namespace Dynamo {
+  /**
+   * Loads the SDK client, ElectroDB and the entities, once. Every operation built with fn(), the
+   * API (before its routes) and each entry point (CLI, timers, local stack, tests) await it.
+   */
+  export function ready(): Promise<void> {
+    if (runtime) return Promise.resolve();
+    loading ??= import("./dynamo-runtime").then((module) => {
+      runtime = module;
+      return module;
+    });
+    return loading.then(() => undefined);
+  }
+
+  /** SDK command classes, for requests ElectroDB cannot express. */
+  export function commands() {
+    const { BatchGetItemCommand, GetItemCommand, QueryCommand } = loaded();
+    return { BatchGetItemCommand, GetItemCommand, QueryCommand };
+  }
+
   /** The raw client, for table administration and requests ElectroDB cannot express. */
   export function raw(): DynamoDBClient {
     client ??= buildClient();

@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { Dynamo } from "./dynamo";
 import { OutdeskError, zodIssues } from "./error";
 
 /**
@@ -14,6 +15,7 @@ export function fn<Schema extends z.ZodType, Result>(
     if (!parsed.success) {
       throw new OutdeskError("validation", "The request has invalid fields", { issues: zodIssues(parsed.error) });
     }
+    await Dynamo.ready();
     return impl(parsed.data);
   };
   return Object.assign(run, { schema });

@@ -1,4 +1,5 @@
 import { withActor } from "@outdesk/core/actor";
+import { Dynamo } from "@outdesk/core/dynamo";
 import { Log } from "@outdesk/core/log";
 import { Provider } from "@outdesk/core/tenancy";
 import { Ticket } from "@outdesk/core/ticket";
@@ -8,6 +9,7 @@ import { Ticket } from "@outdesk/core/ticket";
  * their client's auto-close period, one provider at a time as that provider's system actor.
  */
 export async function handler(event: { time?: string } = {}) {
+  await Dynamo.ready();
   const now = event.time ? new Date(event.time) : new Date();
   let closed = 0;
   for await (const providerId of Provider.allIds()) {

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { generateSigningKey } from "@outdesk/core/auth";
 import { randomSecret } from "@outdesk/core/auth/crypto";
 import { Config } from "@outdesk/core/config";
+import { Dynamo } from "@outdesk/core/dynamo";
 import { OutdeskError } from "@outdesk/core/error";
 import { Provider } from "@outdesk/core/tenancy";
 import { LOCAL_TABLE, readStackInfo } from "./paths";
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     tableName: values.table ?? stack?.tableName ?? LOCAL_TABLE,
     region: "us-east-1",
   });
+  await Dynamo.ready();
 
   if (command === "signup") {
     const password = values.password ?? randomSecret(12);

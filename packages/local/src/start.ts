@@ -36,6 +36,7 @@ async function main() {
       signingKey: await localSigningKey(),
       signup: process.env.OUTDESK_SIGNUP === "closed" ? "closed" : "open",
     });
+    await Dynamo.ready();
     const table = await ensureTable(Dynamo.raw(), LOCAL_TABLE);
     const seeded = await seedDemo();
     const server = await startServer(apiPort);

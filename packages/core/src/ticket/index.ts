@@ -1,4 +1,3 @@
-import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import * as z from "zod";
 import { canAccessClient, type TenantActor, useTenant } from "../actor";
@@ -8,6 +7,7 @@ import { Conflict, Forbidden, InvalidField, NotFound, OutdeskError } from "../er
 import { fn } from "../fn";
 import { createId } from "../id";
 import { Client } from "../tenancy/client";
+import { NO_DUE_TIME, UNASSIGNED } from "./constants";
 import { canTransition, type Status, statsDelta, statusAfterRequesterReply, transitions } from "./lifecycle";
 import {
   auditTrail,
@@ -28,7 +28,6 @@ import {
   MessageInput,
   UpdateInput,
 } from "./schema";
-import { NO_DUE_TIME, UNASSIGNED } from "./ticket.entity";
 import { ViewKeys } from "./view-keys";
 import {
   assertTicketVisible,
@@ -159,6 +158,7 @@ function pageFor(actor: TenantActor, ticket: TicketItem, messages: MessageItem[]
 async function readThread(providerId: string, clientId: string, ticketId: string) {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, import("@aws-sdk/client-dynamodb").AttributeValue> | undefined;
+  const { QueryCommand } = Dynamo.commands();
   do {
     const output = await Dynamo.raw().send(
       new QueryCommand({

@@ -1,5 +1,4 @@
-import { CLIENT_STATS_SHARDS } from "./queue-stats.entity";
-import { type Statuses, UNASSIGNED } from "./ticket.entity";
+import { CLIENT_STATS_SHARDS, type Statuses, UNASSIGNED } from "./constants";
 
 export type Status = (typeof Statuses)[number];
 

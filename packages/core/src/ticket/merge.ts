@@ -1,4 +1,4 @@
-import { type AttributeValue, BatchGetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { Dynamo } from "../dynamo";
 import { Table } from "../table";
 
@@ -76,6 +76,7 @@ async function query(
   limit: number,
   forward: boolean,
 ) {
+  const { QueryCommand } = Dynamo.commands();
   const output = await Dynamo.raw().send(
     new QueryCommand({
       TableName: Dynamo.table(),
@@ -161,6 +162,7 @@ export async function batchGet(
   const { projection, consistent } = options;
   if (keys.length === 0) return [];
   const table = Dynamo.table();
+  const { BatchGetItemCommand } = Dynamo.commands();
   const found = new Map<string, RawItem>();
   const id = (item: RawItem) => `${str(item, Table.partitionKey)}\n${str(item, Table.sortKey)}`;
   const names = projection

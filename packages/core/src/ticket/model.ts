@@ -1,9 +1,9 @@
 import type { EntityItem } from "electrodb";
 import * as z from "zod";
+import { NO_DUE_TIME, UNASSIGNED } from "./constants";
 import { TicketFields as F } from "./fields";
 import { Attachment, Channel, FieldValue, Priority, Status, TicketType, Tier } from "./schema";
 import type { MessageEntity, TicketEntity, TicketEventEntity } from "./ticket.entity";
-import { NO_DUE_TIME, UNASSIGNED } from "./ticket.entity";
 
 export type TicketItem = EntityItem<TicketEntity>;
 export type MessageItem = EntityItem<MessageEntity>;

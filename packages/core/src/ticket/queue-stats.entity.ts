@@ -1,9 +1,6 @@
 import { Entity } from "electrodb";
 import { entityConfig, key } from "../common/keys";
 
-/** Client counters are spread over this many items, so a burst of tickets for one client does not queue on one item. */
-export const CLIENT_STATS_SHARDS = 8;
-
 /**
  * Queue counters kept in the same transaction as every ticket write, so views show counts
  * without counting. Per client: tickets per status and active unassigned ones, spread over

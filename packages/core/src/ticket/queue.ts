@@ -6,12 +6,12 @@ import { Outdesk } from "../dynamo";
 import { Forbidden, InvalidField, NotFound } from "../error";
 import { fn } from "../fn";
 import { Table } from "../table";
+import { Statuses, UNASSIGNED } from "./constants";
 import { TicketFields as F } from "./fields";
 import { isActive, type Status } from "./lifecycle";
 import { batchGet, type MergeState, mergeStreams, type RawItem, type Stream } from "./merge";
 import { type TicketSummary, toTicketSummary } from "./model";
 import { ListInput } from "./schema";
-import { Statuses, UNASSIGNED } from "./ticket.entity";
 import { ViewKeys } from "./view-keys";
 
 type Input = z.output<typeof ListInput>;

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { Email, Name, PageQuery, Version } from "../tenancy/schema";
-import { Channels, Priorities, Statuses, TicketTypes, Tiers } from "./ticket.entity";
+import { Channels, Priorities, Statuses, TicketTypes, Tiers } from "./constants";
 
 export const Status = z.enum(Statuses);
 export const Priority = z.enum(Priorities);

@@ -1,17 +1,7 @@
 import { Entity } from "electrodb";
 import { entityConfig, key } from "../common/keys";
+import { Channels, NO_DUE_TIME, Priorities, Statuses, TicketTypes, Tiers, UNASSIGNED } from "./constants";
 import { TicketFields as F } from "./fields";
-
-export const Statuses = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
-export const Priorities = ["low", "normal", "high", "urgent"] as const;
-export const Tiers = ["L1", "L2", "L3"] as const;
-export const Channels = ["email", "web", "api", "phone", "chat"] as const;
-export const TicketTypes = ["question", "incident", "problem", "task"] as const;
-
-/** Written in place of an assignee, so unassigned tickets sit in the assignee index too. */
-export const UNASSIGNED = "-";
-/** Sorts after every ISO time: tickets without an SLA due time come last in due-time order. */
-export const NO_DUE_TIME = "~";
 
 /** A ticket's messages and events share its partition: the ticket page is one Query. */
 const threadKey = key("pk", ["providerId", "clientId", "ticketId"]);

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { Dynamo } from "@outdesk/core/dynamo";
 import { OutdeskError } from "@outdesk/core/error";
 import { bodyLimit } from "hono/body-limit";
 import { apiKeys } from "./api-keys";
@@ -42,6 +43,12 @@ export function createApp() {
       },
     }),
   );
+  // The data layer loads on the first request that needs it, not at import: /health and the
+  // API reference never load it.
+  app.use("/v1/*", async (c, next) => {
+    if (!c.req.path.startsWith("/v1/docs") && c.req.path !== "/v1/openapi.json") await Dynamo.ready();
+    await next();
+  });
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.route("/v1/signup", signup);
   app.route("/v1/auth", auth);

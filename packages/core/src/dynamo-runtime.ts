@@ -1,0 +1,42 @@
+import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { Service } from "electrodb";
+import { apiKeyEntity } from "./auth/api-key.entity";
+import { rateLimitEntity } from "./auth/rate-limit.entity";
+import { sessionEntity } from "./auth/session.entity";
+import { clientEntity } from "./tenancy/client.entity";
+import { inboundAddressEntity } from "./tenancy/inbound-address.entity";
+import { providerEntity } from "./tenancy/provider.entity";
+import { providerSlugEntity } from "./tenancy/provider-slug.entity";
+import { uniqueEntity } from "./tenancy/unique.entity";
+import { userEntity } from "./tenancy/user.entity";
+import { queueStatsEntity } from "./ticket/queue-stats.entity";
+import { messageEntity, ticketEntity, ticketEventEntity, ticketTagEntity } from "./ticket/ticket.entity";
+
+/**
+ * The data layer's heavy half: the AWS SDK client, ElectroDB and the entities. dynamo.ts loads
+ * this module on first use (`Dynamo.ready()`), so a cold start imports it only when a request
+ * needs the table.
+ */
+export { BatchGetItemCommand, DynamoDBClient, GetItemCommand, QueryCommand };
+
+export function buildService(client: DynamoDBClient, table: string | undefined) {
+  return new Service(
+    {
+      provider: providerEntity(),
+      providerSlug: providerSlugEntity(),
+      client: clientEntity(),
+      inboundAddress: inboundAddressEntity(),
+      unique: uniqueEntity(),
+      user: userEntity(),
+      session: sessionEntity(),
+      apiKey: apiKeyEntity(),
+      rateLimit: rateLimitEntity(),
+      ticket: ticketEntity(),
+      message: messageEntity(),
+      ticketEvent: ticketEventEntity(),
+      ticketTag: ticketTagEntity(),
+      queueStats: queueStatsEntity(),
+    },
+    { client, table },
+  );
+}
