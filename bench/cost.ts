@@ -2,7 +2,7 @@ import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { Dynamo } from "@outdesk/core/dynamo";
 import { call, expectStatus, type Persona } from "../test/api";
 import { buildWorld } from "../test/world";
-import { benchStack } from "./harness";
+import { runIfMain } from "./harness";
 
 /**
  * What a ticket's life costs on AWS, from measured DynamoDB requests and capacity units times
@@ -140,11 +140,6 @@ export function printLifeCost(life: LifeCost) {
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const dynamo = await benchStack();
-  try {
-    printLifeCost(await ticketLife());
-  } finally {
-    await dynamo.stop();
-  }
-}
+await runIfMain(import.meta.url, async () => {
+  printLifeCost(await ticketLife());
+});

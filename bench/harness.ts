@@ -25,6 +25,17 @@ export async function benchStack() {
   return dynamo;
 }
 
+/** Runs `work` against a fresh bench stack when `url` is the module node was started with. */
+export async function runIfMain(url: string, work: () => Promise<void>) {
+  if (url !== `file://${process.argv[1]}`) return;
+  const dynamo = await benchStack();
+  try {
+    await work();
+  } finally {
+    await dynamo.stop();
+  }
+}
+
 export interface Row {
   operation: string;
   /** DynamoDB requests per operation. */

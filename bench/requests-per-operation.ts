@@ -1,6 +1,6 @@
 import { call, expectStatus, type Reply } from "../test/api";
 import { buildWorld, PASSWORD } from "../test/world";
-import { benchStack, printTable, type Row, usagePer } from "./harness";
+import { printTable, type Row, runIfMain, usagePer } from "./harness";
 
 /**
  * DynamoDB requests each API operation sends, measured through the public surface
@@ -243,11 +243,6 @@ async function ticketRows(world: Awaited<ReturnType<typeof buildWorld>>, row: Ro
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const dynamo = await benchStack();
-  try {
-    printTable("DynamoDB requests per API operation (mean of 5 runs)", await requestsPerOperation());
-  } finally {
-    await dynamo.stop();
-  }
-}
+await runIfMain(import.meta.url, async () => {
+  printTable("DynamoDB requests per API operation (mean of 5 runs)", await requestsPerOperation());
+});

@@ -1,12 +1,16 @@
 import { bundleReport, printBundleReport } from "./bundle";
+import { printLifeCost, ticketLife } from "./cost";
 import { benchStack, printTable } from "./harness";
 import { requestsPerOperation } from "./requests-per-operation";
+import { printViews, viewsAtScale } from "./views";
 
 /** Every benchmark, in one run. The bundle's import timing goes first, before DynamoDB Local's JVM starts. */
 printBundleReport("API bundle as SST builds it (infra/api-bundle.ts)", await bundleReport());
 const dynamo = await benchStack();
 try {
-  printTable("DynamoDB requests per API operation (mean of 5 runs)", await requestsPerOperation());
+  printTable("DynamoDB requests and capacity units per API operation (mean of 5 runs)", await requestsPerOperation());
+  printLifeCost(await ticketLife());
+  printViews(await viewsAtScale());
 } finally {
   await dynamo.stop();
 }

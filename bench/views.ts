@@ -3,7 +3,7 @@ import { Dynamo } from "@outdesk/core/dynamo";
 import { Ticket } from "@outdesk/core/ticket";
 import { call, expectStatus, type Persona } from "../test/api";
 import { createClient, inviteAndAccept, signup } from "../test/world";
-import { benchStack } from "./harness";
+import { runIfMain } from "./harness";
 
 /**
  * Views on a BPO with one big client: pages walked to the end of a view and what each page
@@ -114,11 +114,6 @@ export function printViews(rows: ViewRow[]) {
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const dynamo = await benchStack();
-  try {
-    printViews(await viewsAtScale());
-  } finally {
-    await dynamo.stop();
-  }
-}
+await runIfMain(import.meta.url, async () => {
+  printViews(await viewsAtScale());
+});
