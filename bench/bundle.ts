@@ -302,7 +302,7 @@ export interface BundleReport {
  */
 export async function bundleReport(options: { nodejs?: NodejsBundling; runs?: number } = {}): Promise<BundleReport> {
   const nodejs = options.nodejs ?? apiBundle;
-  const runs = options.runs ?? 15;
+  const runs = options.runs ?? 31;
   const workDir = mkdtempSync(join(tmpdir(), "outdesk-bundle-"));
   try {
     const api = await buildBundle("api", apiEntry, nodejs, workDir);

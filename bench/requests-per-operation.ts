@@ -150,19 +150,19 @@ async function ticketRows(world: Awaited<ReturnType<typeof buildWorld>>, row: Ro
     "PATCH ticket (priority)",
     2,
     (i) => call(agent, "PATCH", path(ids[i]!), { priority: "high" }).then(ok(200)),
-    "1 TransactGet + 1 transaction",
+    "1 BatchGet + 1 transaction",
   );
   await row(
     "POST first reply (new → open)",
     2,
     (i) => call(agent, "POST", path(ids[i]!, "/replies"), { body: TYPICAL_REPLY }).then(ok(201)),
-    "1 TransactGet + 1 transaction (+ status event, moved keys)",
+    "1 BatchGet + 1 transaction (+ status event, moved keys)",
   );
   await row(
     "POST reply",
     2,
     (i) => call(agent, "POST", path(ids[i]!, "/replies"), { body: TYPICAL_REPLY }).then(ok(201)),
-    "1 TransactGet + 1 transaction",
+    "1 BatchGet + 1 transaction",
   );
   await row(
     "POST note",
@@ -171,25 +171,25 @@ async function ticketRows(world: Awaited<ReturnType<typeof buildWorld>>, row: Ro
       call(agent, "POST", path(ids[i]!, "/notes"), {
         body: "Checked the SSO logs: the IdP rejects the assertion.",
       }).then(ok(201)),
-    "1 TransactGet + 1 transaction",
+    "1 BatchGet + 1 transaction",
   );
   await row(
     "PATCH ticket (status)",
     2,
     (i) => call(agent, "PATCH", path(ids[i]!), { status: "pending" }).then(ok(200)),
-    "1 TransactGet + 1 transaction",
+    "1 BatchGet + 1 transaction",
   );
   await row(
     "POST take",
     2,
     (i) => call(agent, "POST", path(ids[i]!, "/take")).then(ok(200)),
-    "1 TransactGet + 1 transaction",
+    "1 BatchGet + 1 transaction",
   );
   await row(
     "POST escalate",
     2,
     (i) => call(agent, "POST", path(ids[i]!, "/escalate"), { tier: "L2", reason: "bench" }).then(ok(200)),
-    "1 TransactGet + 1 transaction",
+    "1 BatchGet + 1 transaction",
   );
   await row("GET /v1/tickets?view=client", 1, () =>
     call(agent, "GET", `/v1/tickets?view=client&clientId=${client}&status=open`).then(ok(200)),
@@ -225,7 +225,7 @@ async function ticketRows(world: Awaited<ReturnType<typeof buildWorld>>, row: Ro
     "POST merge",
     4,
     (i) => call(agent, "POST", path(ids[i]!, "/merge"), { targetTicketId: targets[i] }).then(ok(200)),
-    "TransactGet, Query (messages) ‖ Get (target), 1 transaction",
+    "BatchGet, Query (messages) ‖ Get (target), 1 transaction",
   );
   const bulk: string[] = [];
   for (let i = 0; i < 100; i++) bulk.push((await create(200 + i)).body.id);
