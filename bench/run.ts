@@ -1,6 +1,7 @@
 import { bundleReport, printBundleReport } from "./bundle";
 import { printLifeCost, ticketLife } from "./cost";
 import { benchStack, printTable } from "./harness";
+import { overheadRows, printOverhead } from "./overhead";
 import { requestsPerOperation } from "./requests-per-operation";
 import { printViews, viewsAtScale } from "./views";
 
@@ -11,6 +12,7 @@ try {
   printTable("DynamoDB requests and capacity units per API operation (mean of 5 runs)", await requestsPerOperation());
   printLifeCost(await ticketLife());
   printViews(await viewsAtScale());
+  printOverhead(await overheadRows());
 } finally {
   await dynamo.stop();
 }

@@ -65,4 +65,23 @@ const electroLibShakeable = {
   },
 };
 
-export default [zodOpenApiShakeable, electroLibShakeable];
+/**
+ * The SDK's aggregated `DynamoDB` client (every command, paginator and waiter as a method) is
+ * built by a top-level call esbuild must keep, though nothing here uses that class: marking the
+ * call pure lets the commands, waiters and operation schemas no request sends fall away.
+ */
+const aggregatedClientShakeable = {
+  name: "outdesk-dynamodb-aggregated-shakeable",
+  setup(build) {
+    build.onLoad({ filter: /.*/ }, async (args) => {
+      if (!/[\\/]@aws-sdk[\\/]client-dynamodb[\\/]dist-es[\\/]DynamoDB\.js$/.test(args.path)) return undefined;
+      const source = await readFile(args.path, "utf8");
+      const call = "createAggregatedClient(commands, DynamoDB";
+      if (!source.includes(`\n${call}`))
+        throw new Error(`${args.path} changed: check how it builds the aggregated client`);
+      return { contents: source.replace(`\n${call}`, `\n/* @__PURE__ */ ${call}`), loader: "js" };
+    });
+  },
+};
+
+export default [zodOpenApiShakeable, electroLibShakeable, aggregatedClientShakeable];

@@ -22,16 +22,29 @@ export type IdKind = keyof typeof prefixes;
 const short = new Set<IdKind>(["provider", "client", "user"]);
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
+// Random bytes drawn from a pool refilled 4 KiB at a time: ulid's default asks the system for
+// one byte per character (about 0.1 ms an id).
+let pool = randomBytes(0);
+let offset = 0;
+function randomByte(): number {
+  if (offset >= pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  return pool[offset++]!;
+}
+/** ulid's PRNG: a float in [0, 1) from a pooled byte (ulid takes the top 5 bits of 32 × it). */
+const prng = () => randomByte() / 256;
+
 function randomPart(length: number): string {
-  const bytes = randomBytes(length);
   let out = "";
-  for (const byte of bytes) out += ALPHABET[byte & 31];
+  for (let i = 0; i < length; i++) out += ALPHABET[randomByte() & 31];
   return out;
 }
 
 /** Random ids with a readable kind prefix (`cli_9x2k…`); never sequential. */
 export function createId(kind: IdKind): string {
-  return `${prefixes[kind]}_${short.has(kind) ? randomPart(12) : ulid().toLowerCase()}`;
+  return `${prefixes[kind]}_${short.has(kind) ? randomPart(12) : ulid(undefined, prng).toLowerCase()}`;
 }
 
 export function isId(kind: IdKind, value: string): boolean {

@@ -1,6 +1,7 @@
 import { jwtVerify, SignJWT } from "jose";
 import * as z from "zod";
 import type { Actor, Role } from "../actor";
+import { Config } from "../config";
 import { Unauthorized } from "../error";
 import { signingKeys } from "./keys";
 
@@ -46,7 +47,23 @@ export async function signAccessToken(input: {
     .sign(privateKey);
 }
 
+/**
+ * Tokens already verified by this instance, until they expire: a signature check costs more
+ * than the rest of a typical request's own work. Bounded; the oldest entries go first. What a
+ * token grants is in the token, so a hit grants exactly what a fresh check would.
+ */
+const verified = new Map<string, { actor: Actor; expiresAt: number }>();
+const MAX_VERIFIED = 5000;
+Config.onChange(() => verified.clear());
+
 export async function verifyAccessToken(token: string): Promise<Actor> {
+  const hit = verified.get(token);
+  if (hit && hit.expiresAt > Date.now() / 1000) return hit.actor;
+  if (hit) verified.delete(token);
+  return checkAccessToken(token);
+}
+
+async function checkAccessToken(token: string): Promise<Actor> {
   const { publicKey } = await signingKeys();
   let payload: unknown;
   try {
@@ -57,5 +74,15 @@ export async function verifyAccessToken(token: string): Promise<Actor> {
   const claims = Claims.safeParse(payload);
   if (!claims.success) throw Unauthorized("The access token is invalid or has expired");
   const { sub, pid, role, cids, name } = claims.data;
-  return { type: "user", providerId: pid, id: sub, role, clientIds: role === "provider_admin" ? "all" : cids, name };
+  const actor: Actor = {
+    type: "user",
+    providerId: pid,
+    id: sub,
+    role,
+    clientIds: role === "provider_admin" ? "all" : cids,
+    name,
+  };
+  if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+  verified.set(token, { actor, expiresAt: (payload as { exp: number }).exp });
+  return actor;
 }
