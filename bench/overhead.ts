@@ -62,6 +62,11 @@ async function healthBatch(target: Handler, n: number): Promise<number> {
   return performance.now() - started;
 }
 
+/** Only the /health rows (a quick look at the fixed work of a request). */
+export function healthOverhead(): Promise<Row[]> {
+  return withLogLines(healthRows);
+}
+
 async function healthRows(): Promise<Row[]> {
   const bare = new Hono().get("/health", (c) => c.json({ status: "ok" }));
   const measure = async (label: string, note: string): Promise<Row> => {

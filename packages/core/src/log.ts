@@ -35,6 +35,22 @@ export namespace Log {
     (level === "error" ? process.stderr : process.stdout).write(`${JSON.stringify(line)}\n`);
   }
 
+  /** The per-request line, written without building an object first (it runs on every request). */
+  export function request(
+    requestId: string,
+    providerId: string | undefined,
+    method: string,
+    path: string,
+    status: number,
+    ms: number,
+  ) {
+    if (quiet) return;
+    const provider = providerId === undefined ? "" : `,"providerId":${JSON.stringify(providerId)}`;
+    process.stdout.write(
+      `{"level":"info","time":"${new Date().toISOString()}","message":"request","requestId":${JSON.stringify(requestId)}${provider},"method":"${method}","path":${JSON.stringify(path)},"status":${status},"ms":${ms}}\n`,
+    );
+  }
+
   export const info = (message: string, fields?: Record<string, unknown>) => write("info", message, fields);
   export const warn = (message: string, fields?: Record<string, unknown>) => write("warn", message, fields);
   export const error = (message: string, fields?: Record<string, unknown>) => write("error", message, fields);

@@ -2,31 +2,46 @@ import { withActor } from "@outdesk/core/actor";
 import { Auth } from "@outdesk/core/auth";
 import { Unauthorized } from "@outdesk/core/error";
 import { Log } from "@outdesk/core/log";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { ApiEnv } from "./context";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Request id (kept from the caller when sane), one structured log line per request. */
-export const requestContext: MiddlewareHandler<ApiEnv> = async (c, next) => {
+const PUBLIC = { type: "public" } as const;
+
+/** The id of this request: the caller's when sane, else Lambda's own, else a new one. */
+function requestIdOf(c: Context<ApiEnv>): string {
   const incoming = c.req.header("x-request-id");
-  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  if (incoming !== undefined && REQUEST_ID.test(incoming)) return incoming;
+  const lambda = (c.env as { lambdaContext?: { awsRequestId?: string } } | undefined)?.lambdaContext?.awsRequestId;
+  return lambda ?? crypto.randomUUID();
+}
+
+/**
+ * Request id and one structured log line per request. It runs on every request, /health
+ * included, so it does the least it can: no async frame of its own, the header set on the
+ * finished response, the line written by Log.request.
+ */
+export const requestContext: MiddlewareHandler<ApiEnv> = (c, next) => {
+  const requestId = requestIdOf(c);
   c.set("requestId", requestId);
-  c.set("actor", { type: "public" });
-  c.header("x-request-id", requestId);
+  c.set("actor", PUBLIC);
   const started = performance.now();
-  await Log.withRequest(requestId, async () => {
-    await next();
-    // The actor's own context has ended by now; name its provider explicitly.
-    const actor = c.get("actor");
-    Log.info("request", {
-      providerId: actor.type === "public" ? undefined : actor.providerId,
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-    });
-  });
+  return Log.withRequest(requestId, () =>
+    next().then(() => {
+      c.res.headers.set("x-request-id", requestId);
+      // The actor's own context has ended by now; name its provider explicitly.
+      const actor = c.get("actor");
+      Log.request(
+        requestId,
+        actor.type === "public" ? undefined : actor.providerId,
+        c.req.method,
+        c.req.path,
+        c.res.status,
+        Math.round(performance.now() - started),
+      );
+    }),
+  );
 };
 
 /**
