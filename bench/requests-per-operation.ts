@@ -26,7 +26,7 @@ export async function requestsPerOperation(): Promise<Row[]> {
     });
   };
 
-  await row("GET /v1/me", 1, () => call(agentA1, "GET", "/v1/me").then(ok(200)), "TransactGet provider + user");
+  await row("GET /v1/me", 1, () => call(agentA1, "GET", "/v1/me").then(ok(200)), "BatchGet provider + user");
   await row("GET /v1/clients", 1, () => call(agentA1, "GET", "/v1/clients").then(ok(200)));
   await row("GET /v1/clients/:id", 1, () =>
     call(clientAdminA1, "GET", `/v1/clients/${world.ids.clientA1}`).then(ok(200)),

@@ -2,6 +2,7 @@ import type { EntityItem } from "electrodb";
 import * as z from "zod";
 import { Roles, useTenant } from "../actor";
 import { hashPassword, verifyPassword } from "../auth/crypto";
+import { readByKeys } from "../common/batch";
 import { isConditionFailure } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { Forbidden, InvalidField, NotFound, OutdeskError } from "../error";
@@ -27,16 +28,18 @@ export namespace Me {
     .meta({ id: "Me" });
   export type Info = z.infer<typeof Info>;
 
-  /** Provider and user in one TransactGetItems. */
+  /** Provider and user in one BatchGetItem. */
   export async function get(): Promise<Info> {
     const actor = useTenant();
     const { providerId } = actor;
     const userId = actor.type === "user" ? actor.id : "none";
-    const { data } = await Outdesk.transaction
-      .get(({ provider, user }) => [provider.get({ providerId }).commit(), user.get({ providerId, userId }).commit()])
-      .go();
-    const provider = data[0]?.item as EntityItem<ProviderEntity> | null;
-    const user = data[1]?.item as EntityItem<UserEntity> | null;
+    const { entities } = Outdesk;
+    const of = await readByKeys([
+      entities.provider.get({ providerId }).params().Key,
+      entities.user.get({ providerId, userId }).params().Key,
+    ]);
+    const provider = entities.provider.parse(of("provider")).data[0] as EntityItem<ProviderEntity> | undefined;
+    const user = entities.user.parse(of("user")).data[0] as EntityItem<UserEntity> | undefined;
     if (!provider) throw NotFound("Provider");
     return {
       actor: { type: actor.type, id: actor.id, role: actor.role, clientIds: actor.clientIds },

@@ -1,8 +1,5 @@
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { RawItem } from "../common/batch";
 import { Dynamo } from "../dynamo";
-import { Table } from "../table";
-
-export type RawItem = Record<string, AttributeValue>;
 
 /** One partition (and range) of one index, read in key order: one client's part of a view. */
 export interface Stream {
@@ -152,40 +149,4 @@ export async function mergeStreams(
   if (!last || !live.some((cursor) => cursor.buffer.length > 0)) return { items, next: null };
   const finished = live.filter((c) => c.buffer.length === 0 && c.exhausted).map((c) => c.stream.id);
   return { items, next: { after: last, done: [...done, ...finished] } };
-}
-
-/** Reads items by key (BatchGetItem), retrying what DynamoDB leaves unprocessed; keeps the given order. */
-export async function batchGet(
-  keys: RawItem[],
-  options: { projection?: readonly string[]; consistent?: boolean } = {},
-): Promise<RawItem[]> {
-  const { projection, consistent } = options;
-  if (keys.length === 0) return [];
-  const table = Dynamo.table();
-  const { BatchGetItemCommand } = Dynamo.commands();
-  const found = new Map<string, RawItem>();
-  const id = (item: RawItem) => `${str(item, Table.partitionKey)}\n${str(item, Table.sortKey)}`;
-  const names = projection
-    ? Object.fromEntries([Table.partitionKey, Table.sortKey, ...projection].map((name, i) => [`#a${i}`, name]))
-    : undefined;
-  for (let offset = 0; offset < keys.length; offset += 100) {
-    let pending: RawItem[] = keys.slice(offset, offset + 100);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
-      const output = await Dynamo.raw().send(
-        new BatchGetItemCommand({
-          RequestItems: {
-            [table]: {
-              Keys: pending,
-              ConsistentRead: consistent,
-              ...(names ? { ProjectionExpression: Object.keys(names).join(","), ExpressionAttributeNames: names } : {}),
-            },
-          },
-        }),
-      );
-      for (const item of output.Responses?.[table] ?? []) found.set(id(item), item);
-      pending = (output.UnprocessedKeys?.[table]?.Keys as RawItem[] | undefined) ?? [];
-    }
-  }
-  return keys.map((key) => found.get(id(key))).filter((item): item is RawItem => item !== undefined);
 }

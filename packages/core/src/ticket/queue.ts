@@ -1,6 +1,7 @@
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import * as z from "zod";
 import { canAccessClient, type TenantActor, useTenant } from "../actor";
+import { batchGet, type RawItem } from "../common/batch";
 import { Cursor, type Page } from "../common/cursor";
 import { Outdesk } from "../dynamo";
 import { Forbidden, InvalidField, NotFound } from "../error";
@@ -9,7 +10,7 @@ import { Table } from "../table";
 import { Statuses, UNASSIGNED } from "./constants";
 import { TicketFields as F } from "./fields";
 import { isActive, type Status } from "./lifecycle";
-import { batchGet, type MergeState, mergeStreams, type RawItem, type Stream } from "./merge";
+import { type MergeState, mergeStreams, type Stream } from "./merge";
 import { type TicketSummary, toTicketSummary } from "./model";
 import { ListInput } from "./schema";
 import { ViewKeys } from "./view-keys";

@@ -1,6 +1,6 @@
-import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { EntityItem } from "electrodb";
 import { assertClientAccess, type TenantActor } from "../actor";
+import { readByKeys } from "../common/batch";
 import { type Step, step, writeTransaction } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { Conflict, InvalidField, NotFound } from "../error";
@@ -8,7 +8,6 @@ import { createId } from "../id";
 import type { ClientEntity } from "../tenancy/client.entity";
 import type { UserEntity } from "../tenancy/user.entity";
 import { type StatsDelta, type Status, shardOf, statsDelta } from "./lifecycle";
-import { batchGet } from "./merge";
 import type { MessageItem, TicketItem } from "./model";
 
 export type ClientItem = EntityItem<ClientEntity>;
@@ -60,18 +59,16 @@ export async function loadForWrite(clientId: string, ticketId: string, userIds: 
   const { providerId } = actor;
   const ids = [...new Set(userIds)];
   const { entities } = Outdesk;
-  const keys = [
+  const of = await readByKeys([
     entities.ticket.get({ providerId, clientId, ticketId }).params().Key,
     entities.client.get({ providerId, clientId }).params().Key,
     ...ids.map((userId) => entities.user.get({ providerId, userId }).params().Key),
-  ].map((key: Record<string, string>) => ({ pk: { S: key.pk! }, sk: { S: key.sk! } }));
-  const found = (await batchGet(keys, { consistent: true })).map((item) => unmarshall(item));
-  const of = (entity: string) => found.filter((item) => item.e === entity);
-  const ticket = entities.ticket.parse({ Items: of("ticket") }).data[0] as TicketItem | undefined;
-  const client = entities.client.parse({ Items: of("client") }).data[0] as ClientItem | undefined;
+  ]);
+  const ticket = entities.ticket.parse(of("ticket")).data[0] as TicketItem | undefined;
+  const client = entities.client.parse(of("client")).data[0] as ClientItem | undefined;
   if (!ticket || !client) throw NotFound("Ticket");
   const users = new Map<string, UserItem>();
-  for (const user of entities.user.parse({ Items: of("user") }).data as UserItem[]) users.set(user.userId, user);
+  for (const user of entities.user.parse(of("user")).data as UserItem[]) users.set(user.userId, user);
   return { actor, ticket, client, users };
 }
 

@@ -1,0 +1,58 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { Dynamo } from "../dynamo";
+import { Table } from "../table";
+
+export type RawItem = Record<string, AttributeValue>;
+
+const str = (item: RawItem, name: string) => item[name]?.S ?? "";
+
+/** Reads items by key (BatchGetItem), retrying what DynamoDB leaves unprocessed; keeps the given order. */
+export async function batchGet(
+  keys: RawItem[],
+  options: { projection?: readonly string[]; consistent?: boolean } = {},
+): Promise<RawItem[]> {
+  const { projection, consistent } = options;
+  if (keys.length === 0) return [];
+  const table = Dynamo.table();
+  const { BatchGetItemCommand } = Dynamo.commands();
+  const found = new Map<string, RawItem>();
+  const id = (item: RawItem) => `${str(item, Table.partitionKey)}\n${str(item, Table.sortKey)}`;
+  const names = projection
+    ? Object.fromEntries([Table.partitionKey, Table.sortKey, ...projection].map((name, i) => [`#a${i}`, name]))
+    : undefined;
+  for (let offset = 0; offset < keys.length; offset += 100) {
+    let pending: RawItem[] = keys.slice(offset, offset + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
+      const output = await Dynamo.raw().send(
+        new BatchGetItemCommand({
+          RequestItems: {
+            [table]: {
+              Keys: pending,
+              ConsistentRead: consistent,
+              ...(names ? { ProjectionExpression: Object.keys(names).join(","), ExpressionAttributeNames: names } : {}),
+            },
+          },
+        }),
+      );
+      for (const item of output.Responses?.[table] ?? []) found.set(id(item), item);
+      pending = (output.UnprocessedKeys?.[table]?.Keys as RawItem[] | undefined) ?? [];
+    }
+  }
+  return keys.map((key) => found.get(id(key))).filter((item): item is RawItem => item !== undefined);
+}
+
+/**
+ * Items of any entities by their keys (as ElectroDB's `get(...).params().Key` gives them), in one
+ * strongly consistent BatchGetItem: half the units of a TransactGet, and never cancelled by a
+ * concurrent transaction. Returns the found items, unmarshalled, by entity name for `parse`.
+ */
+export async function readByKeys(keys: Record<string, string>[]) {
+  const raw = keys.map((key) => ({
+    [Table.partitionKey]: { S: key[Table.partitionKey]! },
+    [Table.sortKey]: { S: key[Table.sortKey]! },
+  }));
+  const found = (await batchGet(raw, { consistent: true })).map((item) => unmarshall(item));
+  return (entity: string) => ({ Items: found.filter((item) => item.e === entity) });
+}
