@@ -171,10 +171,4 @@ export namespace Dynamo {
       writeUnits: meter.writeUnits - before.writeUnits,
     };
   }
-
-  /** Runs `work` and returns how many DynamoDB operations it sent. */
-  export async function countRequests<T>(work: () => Promise<T>): Promise<{ result: T; requests: number }> {
-    const { result, requests } = await measure(work);
-    return { result, requests };
-  }
 }

@@ -5,7 +5,8 @@ import { Table } from "../table";
 
 export type RawItem = Record<string, AttributeValue>;
 
-const str = (item: RawItem, name: string) => item[name]?.S ?? "";
+/** A string attribute of a raw item, or "". */
+export const stringAttr = (item: RawItem, name: string) => item[name]?.S ?? "";
 
 /** Reads items by key (BatchGetItem), retrying what DynamoDB leaves unprocessed; keeps the given order. */
 export async function batchGet(
@@ -17,7 +18,7 @@ export async function batchGet(
   const table = Dynamo.table();
   const { BatchGetItemCommand } = Dynamo.commands();
   const found = new Map<string, RawItem>();
-  const id = (item: RawItem) => `${str(item, Table.partitionKey)}\n${str(item, Table.sortKey)}`;
+  const id = (item: RawItem) => `${stringAttr(item, Table.partitionKey)}\n${stringAttr(item, Table.sortKey)}`;
   const names = projection
     ? Object.fromEntries([Table.partitionKey, Table.sortKey, ...projection].map((name, i) => [`#a${i}`, name]))
     : undefined;

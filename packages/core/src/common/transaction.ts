@@ -2,8 +2,8 @@ import type { TransactionItem } from "electrodb";
 import { Outdesk } from "../dynamo";
 import { Conflict, type OutdeskError } from "../error";
 
-type Services = Parameters<Parameters<typeof Outdesk.transaction.write>[0]>[0];
-type Commit = ReturnType<ReturnType<Services["ticket"]["create"]>["commit"]>;
+export type Services = Parameters<Parameters<typeof Outdesk.transaction.write>[0]>[0];
+export type Commit = ReturnType<ReturnType<Services["ticket"]["create"]>["commit"]>;
 
 /** One item of a transaction paired with what its failed condition means. */
 export interface Step {
@@ -50,37 +50,17 @@ export async function writeTransaction(build: (services: Services) => Step[]): P
         return steps.map((s) => s.commit);
       })
       .go();
-    if (!result.canceled) return;
     const codes = result.data.map((item: TransactionItem<unknown>) => item.code);
-    const failed = codes.indexOf("ConditionalCheckFailed");
-    if (failed >= 0)
-      throw steps[failed]?.conflict ?? Conflict("The record changed while you were saving; reload and retry");
-    if (codes.includes("TransactionConflict")) {
-      if (mayRetry(started)) {
-        await backoff(attempt);
-        continue;
-      }
-      throw Conflict("Another change to the same records is in progress; retry");
+    const retryable = codes.includes("TransactionConflict") && !codes.includes("ConditionalCheckFailed");
+    if (result.canceled && retryable && mayRetry(started)) {
+      await backoff(attempt);
+      continue;
     }
-    throw new Error(`Transaction cancelled: ${codes.join(",")}`);
-  }
-}
-
-/**
- * A TransactGetItems (its result), retried like writes when DynamoDB cancels it because a
- * transaction is writing one of its items.
- */
-export async function readTransaction<R extends { canceled: boolean; data: { code?: string }[] }>(
-  read: () => Promise<R>,
-): Promise<R> {
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    const result = await read();
-    if (!result.canceled) return result;
-    if (!result.data.some((item) => item.code === "TransactionConflict") || !mayRetry(started)) {
-      throw Conflict("Another change to the same records is in progress; retry");
-    }
-    await backoff(attempt);
+    ensureCommitted(
+      result,
+      steps.map((s) => s.conflict),
+    );
+    return;
   }
 }
 

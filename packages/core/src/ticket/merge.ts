@@ -1,4 +1,4 @@
-import type { RawItem } from "../common/batch";
+import { type RawItem, stringAttr as str } from "../common/batch";
 import { Dynamo } from "../dynamo";
 
 /** One partition (and range) of one index, read in key order: one client's part of a view. */
@@ -29,8 +29,6 @@ export interface MergedPage {
   /** null at the end of the view. */
   next: MergeState | null;
 }
-
-const str = (item: RawItem, name: string) => item[name]?.S ?? "";
 
 // Range keys are printable ASCII of fixed shape (ending in a zero-padded number), so no key is a
 // proper prefix of another: "just after x" is x + "!" and "just before x" lowers x's last

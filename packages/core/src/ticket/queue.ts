@@ -8,7 +8,7 @@ import { Forbidden, InvalidField, NotFound } from "../error";
 import { fn } from "../fn";
 import { Table } from "../table";
 import { Statuses, UNASSIGNED } from "./constants";
-import { TicketFields as F } from "./fields";
+import { Identifiers, TicketRowFields } from "./fields";
 import { isActive, type Status } from "./lifecycle";
 import { type MergeState, mergeStreams, type Stream } from "./merge";
 import { type TicketSummary, toTicketSummary } from "./model";
@@ -156,9 +156,8 @@ function ticketKey(providerId: string, item: RawItem): RawItem {
   return { [Table.partitionKey]: { S: pk }, [Table.sortKey]: { S: ViewKeys.ticketSort } };
 }
 
-const rowFields = [...new Set(Object.values(F))].filter((name) =>
-  ["c", "t", "k", "su", "st", "pr", "ti", "a", "rn", "re", "tg", "ca", "ua", "du"].includes(name),
-);
+/** What a keys-only view reads of each ticket: the queue row, as the projected views hold it. */
+const rowFields = TicketRowFields.filter((name) => name !== Identifiers.entity && name !== Identifiers.version);
 
 const CursorState = z.object({
   after: z.object({ s: z.string(), c: z.string() }).nullable(),

@@ -1,7 +1,7 @@
 import type { EntityItem } from "electrodb";
 import { assertClientAccess, type TenantActor } from "../actor";
 import { readByKeys } from "../common/batch";
-import { type Step, step, writeTransaction } from "../common/transaction";
+import { type Commit, type Services, type Step, step, writeTransaction } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { Conflict, InvalidField, NotFound } from "../error";
 import { createId } from "../id";
@@ -13,7 +13,7 @@ import type { MessageItem, TicketItem } from "./model";
 export type ClientItem = EntityItem<ClientEntity>;
 export type UserItem = EntityItem<UserEntity>;
 
-/** What a ticket write reads first, in one TransactGetItems. */
+/** What a ticket write reads first, in one BatchGetItem. */
 export interface WriteContext {
   actor: TenantActor;
   ticket: TicketItem;
@@ -28,9 +28,6 @@ export interface EventDraft {
   reason?: string;
   internal?: boolean;
 }
-
-export type Services = Parameters<Parameters<typeof Outdesk.transaction.write>[0]>[0];
-export type Commit = ReturnType<ReturnType<Services["ticket"]["create"]>["commit"]>;
 
 /** A ticket write: attribute changes, audit events, new messages, and anything else in the same transaction. */
 export interface Plan {
