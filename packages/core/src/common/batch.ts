@@ -2,6 +2,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { Dynamo } from "../dynamo";
 import { Table } from "../table";
+import { Identifiers } from "../ticket/fields";
 
 export type RawItem = Record<string, AttributeValue>;
 
@@ -55,5 +56,10 @@ export async function readByKeys(keys: Record<string, string>[]) {
     [Table.sortKey]: { S: key[Table.sortKey]! },
   }));
   const found = (await batchGet(raw, { consistent: true })).map((item) => unmarshall(item));
-  return (entity: string) => ({ Items: found.filter((item) => item.e === entity) });
+  return byEntity(found);
+}
+
+/** Unmarshalled items of several entities, picked out per entity in the shape ElectroDB's `parse` takes. */
+export function byEntity(items: Record<string, unknown>[]) {
+  return (entity: string) => ({ Items: items.filter((item) => item[Identifiers.entity] === entity) });
 }

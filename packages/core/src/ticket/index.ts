@@ -1,6 +1,7 @@
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import * as z from "zod";
 import { canAccessClient, type TenantActor, useTenant } from "../actor";
+import { byEntity } from "../common/batch";
 import { isConditionFailure, retryConflicts, step, writeTransaction } from "../common/transaction";
 import { Dynamo, Outdesk } from "../dynamo";
 import { Conflict, Forbidden, InvalidField, NotFound, OutdeskError } from "../error";
@@ -172,7 +173,7 @@ async function readThread(providerId: string, clientId: string, ticketId: string
     for (const item of output.Items ?? []) items.push(unmarshall(item));
     start = output.LastEvaluatedKey;
   } while (start);
-  const of = (entity: string) => ({ Items: items.filter((item) => item.e === entity) });
+  const of = byEntity(items);
   const { entities } = Outdesk;
   return {
     ticket: entities.ticket.parse(of("ticket")).data[0] as TicketItem | undefined,
