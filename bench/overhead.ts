@@ -3,8 +3,11 @@ import * as Commands from "@aws-sdk/client-dynamodb";
 import { Dynamo } from "@outdesk/core/dynamo";
 import { Log } from "@outdesk/core/log";
 import { app } from "@outdesk/functions/api/app";
+import { handler as apiHandler } from "@outdesk/functions/api-lambda";
 import { Hono } from "hono";
+import { handle } from "hono/aws-lambda";
 import { call, expectStatus, type Persona } from "../test/api";
+import { functionUrlEvent, lambdaContext } from "../test/lambda-event";
 import { buildWorld } from "../test/world";
 import { type Row, runIfMain } from "./harness";
 
@@ -50,17 +53,32 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-type Handler = { request: (path: string) => Response | Promise<Response> };
+/** One GET /health on a side; its status. */
+type Side = () => Promise<number>;
 
-/** Milliseconds for `n` sequential GET /health on `target` (the response is built, not read: both sides alike). */
-async function healthBatch(target: Handler, n: number): Promise<number> {
+/** Milliseconds for `n` sequential GET /health on `side`. */
+async function healthBatch(side: Side, n: number): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < n; i++) {
-    const response = await target.request("/health");
-    if (response.status !== 200) throw new Error(`/health answered ${response.status}`);
+    const status = await side();
+    if (status !== 200) throw new Error(`/health answered ${status}`);
   }
   return performance.now() - started;
 }
+
+type LambdaHandler = (event: never, context: never) => Promise<{ statusCode?: number }>;
+
+/** Through `app.request` (the response is built, not read: both sides alike). */
+const viaRequest =
+  (target: { request: (path: string) => Response | Promise<Response> }): Side =>
+  async () =>
+    (await target.request("/health")).status;
+
+/** Through the Lambda handler, from a Function URL event to the result Lambda returns: the deployed path. */
+const viaLambda =
+  (handler: LambdaHandler): Side =>
+  async () =>
+    (await handler(functionUrlEvent({ path: "/health" }) as never, lambdaContext() as never)).statusCode ?? 0;
 
 /** Only the /health rows (a quick look at the fixed work of a request). */
 export function healthOverhead(): Promise<Row[]> {
@@ -68,39 +86,60 @@ export function healthOverhead(): Promise<Row[]> {
 }
 
 async function healthRows(): Promise<Row[]> {
-  const bare = new Hono().get("/health", (c) => c.json({ status: "ok" }));
-  const measure = async (label: string, note: string): Promise<Row> => {
-    await healthBatch(app, HEALTH.warmup);
+  const bareApp = new Hono().get("/health", (c) => c.json({ status: "ok" }));
+  const measure = async (label: string, note: string, ours: Side, bare: Side): Promise<Row> => {
+    await healthBatch(ours, HEALTH.warmup);
     await healthBatch(bare, HEALTH.warmup);
-    let ours = 0;
-    let theirs = 0;
+    let oursMs = 0;
+    let bareMs = 0;
     const ratios: number[] = [];
     for (let b = 0; b < HEALTH.iterations / HEALTH.batch; b++) {
       // Alternate which goes first, so neither always runs on a fresher heap.
       let o: number;
       let t: number;
       if (b % 2) {
-        o = await healthBatch(app, HEALTH.batch);
+        o = await healthBatch(ours, HEALTH.batch);
         t = await healthBatch(bare, HEALTH.batch);
       } else {
         t = await healthBatch(bare, HEALTH.batch);
-        o = await healthBatch(app, HEALTH.batch);
+        o = await healthBatch(ours, HEALTH.batch);
       }
-      ours += o;
-      theirs += t;
+      oursMs += o;
+      bareMs += t;
       ratios.push(o / t);
     }
     const n = HEALTH.iterations;
     return {
       operation: label,
-      measured: round2(ours / theirs),
+      measured: round2(oursMs / bareMs),
       target: 1.3,
-      note: `${note}; ours ${micros(ours / n)} vs bare ${micros(theirs / n)} per request; median batch ratio ${round2(median(ratios))}`,
+      note: `${note}; ours ${micros(oursMs / n)} vs bare ${micros(bareMs / n)} per request; median batch ratio ${round2(median(ratios))}`,
     };
   };
-  const rows = [await measure("GET /health (log line)", "log line serialized and written to /dev/null")];
+  const lambda = "Function URL event → handler → result, vs bare Hono's handle()";
+  const rows = [
+    await measure(
+      "GET /health, Lambda (log line)",
+      `${lambda}; log line written`,
+      viaLambda(apiHandler as LambdaHandler),
+      viaLambda(handle(bareApp) as LambdaHandler),
+    ),
+    await measure(
+      "GET /health, app.request (log line)",
+      "in-process, no event conversion; log line written",
+      viaRequest(app),
+      viaRequest(bareApp),
+    ),
+  ];
   Log.setQuiet(true);
-  rows.push(await measure("GET /health (quiet)", "log line skipped, as tests and benches run"));
+  rows.push(
+    await measure(
+      "GET /health, app.request (quiet)",
+      "log line skipped, as tests and benches run",
+      viaRequest(app),
+      viaRequest(bareApp),
+    ),
+  );
   Log.setQuiet(false);
   return rows;
 }

@@ -84,4 +84,41 @@ const aggregatedClientShakeable = {
   },
 };
 
-export default [zodOpenApiShakeable, electroLibShakeable, aggregatedClientShakeable];
+/**
+ * ElectroDB checks each entity model against a JSON schema (jsonschema, 27 KB, and the check
+ * runs for every entity on the first table request). Our models are constants in
+ * packages/core, and the test suite builds every entity with the unbundled ElectroDB, check
+ * included; the function takes them as checked. ElectroDB also asks the validator whether an
+ * object handed to a Service is a model or an entity; the stand-in answers that from the
+ * instance marker ElectroDB sets on entities, as the real check does in effect.
+ */
+const electroModelCheckedInTests = {
+  name: "outdesk-electrodb-model-checked-in-tests",
+  setup(build) {
+    build.onResolve({ filter: /^jsonschema$/ }, (args) => {
+      if (!/[\\/]electrodb[\\/]src[\\/]validations\.js$/.test(args.importer)) return undefined;
+      return { path: "electrodb-jsonschema", namespace: "outdesk" };
+    });
+    build.onLoad({ filter: /^electrodb-jsonschema$/, namespace: "outdesk" }, async () => {
+      const validations = await readFile(
+        new URL("../node_modules/electrodb/src/validations.js", import.meta.url),
+        "utf8",
+      );
+      const calls = validations.match(/\bv\.validate\([^)]*\)/g) ?? [];
+      if (calls.join() !== "v.validate(model, ModelBeta),v.validate(model, Modelv1)")
+        throw new Error("electrodb's validations.js changed how it uses jsonschema: check the stand-in");
+      const contents = `
+        export class Validator {
+          addSchema() {}
+          validate(instance) {
+            const isInstance = instance !== null && typeof instance === "object" && instance._instance !== undefined;
+            return { errors: isInstance ? [{ property: "instance", message: "is an ElectroDB instance, not a model" }] : [] };
+          }
+        }
+        Validator.prototype.customFormats = {};`;
+      return { contents, loader: "js" };
+    });
+  },
+};
+
+export default [zodOpenApiShakeable, electroLibShakeable, aggregatedClientShakeable, electroModelCheckedInTests];

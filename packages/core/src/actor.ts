@@ -25,14 +25,46 @@ export type Actor =
 
 export type TenantActor = Exclude<Actor, { type: "public" }>;
 
-const storage = new AsyncLocalStorage<Actor>();
+/**
+ * One async-local scope per request (or job): its id for log lines and who is acting. An API
+ * request enters it once and its auth middleware sets the actor in it, so a request pays for one
+ * AsyncLocalStorage run, not one per layer.
+ */
+export interface Scope {
+  readonly requestId?: string;
+  actor: Actor;
+}
+
+const PUBLIC: Actor = { type: "public" };
+const storage = new AsyncLocalStorage<Scope>();
 
 export function withActor<T>(actor: Actor, fn: () => T): T {
-  return storage.run(actor, fn);
+  return storage.run({ requestId: storage.getStore()?.requestId, actor }, fn);
+}
+
+/** A request's scope: its id, no actor until the edge resolves one (setRequestActor). */
+export function requestScope(requestId: string): Scope {
+  return { requestId, actor: PUBLIC };
+}
+
+export function inScope<A extends unknown[], T>(scope: Scope, fn: (...args: A) => T, ...args: A): T {
+  return storage.run(scope, fn, ...args);
+}
+
+/** Sets the actor of the current request scope, once: a resolved tenant is never replaced. */
+export function setRequestActor(actor: Actor): void {
+  const scope = storage.getStore();
+  if (!scope) throw new Error("setRequestActor outside a request scope");
+  if (scope.actor.type !== "public") throw new Error("the request's actor is already resolved");
+  scope.actor = actor;
 }
 
 export function useActor(): Actor {
-  return storage.getStore() ?? { type: "public" };
+  return storage.getStore()?.actor ?? PUBLIC;
+}
+
+export function scopeRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
 }
 
 /** The tenant context; throws 401 where there is none, so no operation can run unscoped. */

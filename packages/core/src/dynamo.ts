@@ -129,6 +129,11 @@ export namespace Dynamo {
    * Loads the SDK client, ElectroDB and the entities, once. Every operation built with fn(), the
    * API (before its routes) and each entry point (CLI, timers, local stack, tests) await it.
    */
+  /** Whether the data layer has loaded (then `ready()` need not be awaited). */
+  export function isReady(): boolean {
+    return runtime !== undefined;
+  }
+
   export function ready(): Promise<void> {
     if (runtime) return Promise.resolve();
     loading ??= import("./dynamo-runtime").then((module) => {

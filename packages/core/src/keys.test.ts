@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { primaryKey } from "./common/keys";
 import { Outdesk } from "./dynamo";
 import { globalIndexNames, Table } from "./table";
 import { ViewKeys } from "./ticket/view-keys";
@@ -108,6 +109,32 @@ describe("key shapes", () => {
       .params().Item as Record<string, string>;
     expect(tag.pk).toBe(ViewKeys.tag("prv_a", "cli_b", "vip", "on_hold"));
     expect(tag.sk?.startsWith(ViewKeys.tagSortPrefix)).toBe(true);
+    const stats = Outdesk.entities.queueStats
+      .create({ providerId: "prv_a", clientId: "cli_b", scope: "a", part: "usr_d", active: 1 })
+      .params().Item as Record<string, string>;
+    expect(stats.pk).toBe(ViewKeys.statsPartition("prv_a"));
+    expect(stats.sk?.startsWith(ViewKeys.statsSortPrefix("cli_b"))).toBe(true);
+    expect(stats.sk?.startsWith(ViewKeys.statsSortPrefix())).toBe(true);
+  });
+
+  it("builds each entity's table key as ElectroDB does", () => {
+    for (const [name, entity] of Object.entries(Outdesk.entities)) {
+      const primary = Object.values(indexesOf(entity)).find((index) => index.index === undefined)!;
+      // Values with characters a string replacement would interpret ($&, $1).
+      const values = Object.fromEntries(
+        [...primary.pk.composite, ...primary.sk.composite].map((field, i) => [field, `v${i}$&$1`]),
+      );
+      const expected = (entity as { get: (v: unknown) => { params: () => { Key: unknown } } }).get(values).params().Key;
+      const attributes = (entity as { schema: { attributes: Record<string, { type: unknown; padding?: unknown }> } })
+        .schema.attributes;
+      const plain = Object.keys(values).every((field) => {
+        const { type, padding } = attributes[field]!;
+        return padding === undefined && (type === "string" || Array.isArray(type));
+      });
+      // Keys with numbers (ticket tags, rate-limit windows) are ElectroDB's or ViewKeys' to spell.
+      if (!plain) expect(() => primaryKey(entity as never, values), name).toThrow(/plain string/);
+      else expect(primaryKey(entity as never, values), name).toEqual(expected);
+    }
   });
 
   it("holds only ids in global routing items", () => {

@@ -9,6 +9,30 @@ export type RawItem = Record<string, AttributeValue>;
 /** A string attribute of a raw item, or "". */
 export const stringAttr = (item: RawItem, name: string) => item[name]?.S ?? "";
 
+/**
+ * Every item of one partition whose sort key starts with `prefix`, unmarshalled, paged past
+ * 1 MB: the raw Query, for hot reads that need no ElectroDB query chain.
+ */
+export async function queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+  const { QueryCommand } = Dynamo.commands();
+  const items: Record<string, unknown>[] = [];
+  let start: RawItem | undefined;
+  do {
+    const output = await Dynamo.raw().send(
+      new QueryCommand({
+        TableName: Dynamo.table(),
+        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+        ExpressionAttributeNames: { "#pk": Table.partitionKey, "#sk": Table.sortKey },
+        ExpressionAttributeValues: { ":pk": { S: pk }, ":prefix": { S: prefix } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of output.Items ?? []) items.push(unmarshall(item));
+    start = output.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
 /** Reads items by key (BatchGetItem), retrying what DynamoDB leaves unprocessed; keeps the given order. */
 export async function batchGet(
   keys: RawItem[],
@@ -46,16 +70,16 @@ export async function batchGet(
 }
 
 /**
- * Items of any entities by their keys (as ElectroDB's `get(...).params().Key` gives them), in one
- * strongly consistent BatchGetItem: half the units of a TransactGet, and never cancelled by a
+ * Items of any entities by their keys (as primaryKey gives them), in one
+ * BatchGetItem, strongly consistent unless asked otherwise: half the units of a TransactGet, and never cancelled by a
  * concurrent transaction. Returns the found items, unmarshalled, by entity name for `parse`.
  */
-export async function readByKeys(keys: Record<string, string>[]) {
+export async function readByKeys(keys: Record<string, string>[], { consistent = true } = {}) {
   const raw = keys.map((key) => ({
     [Table.partitionKey]: { S: key[Table.partitionKey]! },
     [Table.sortKey]: { S: key[Table.sortKey]! },
   }));
-  const found = (await batchGet(raw, { consistent: true })).map((item) => unmarshall(item));
+  const found = (await batchGet(raw, { consistent })).map((item) => unmarshall(item));
   return byEntity(found);
 }
 

@@ -1,7 +1,9 @@
 import type { EntityItem } from "electrodb";
 import * as z from "zod";
-import { assertClientAccess, assertRole, canAccessClient, useTenant } from "../actor";
-import { Cursor, paginate } from "../common/cursor";
+import { assertClientAccess, assertRole, useTenant } from "../actor";
+import { readByKeys } from "../common/batch";
+import { Cursor, type Page, paginate } from "../common/cursor";
+import { primaryKey } from "../common/keys";
 import { ensureCommitted, isConditionFailure, step } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { Conflict, NotFound, type OutdeskError } from "../error";
@@ -157,22 +159,47 @@ export namespace Client {
     return toInfo(data);
   }
 
+  /**
+   * Provider-wide actors page through the provider's clients (one Query a page). Actors scoped to
+   * some clients read exactly those by key, so neither a page nor a total ever reflects clients
+   * outside their reach.
+   */
   export const list = fn(ListInput, async ({ cursor, limit, status }) => {
     const actor = useTenant();
-    const { providerId } = actor;
+    const { providerId, clientIds } = actor;
+    if (clientIds !== "all") return listAssigned(providerId, clientIds, { cursor, limit, status });
     return paginate(
       (position) =>
         Outdesk.entities.client.query
           .byId({ providerId })
           .where((attr, op) => (status ? op.eq(attr.status, status) : ""))
           .go({ cursor: position, limit }),
-      {
-        cursor,
-        binding: Cursor.binding(providerId, "client.list", { status }),
-        map: toInfo,
-      },
-    ).then((page) => ({ ...page, items: page.items.filter((client) => canAccessClient(actor, client.id)) }));
+      { cursor, binding: Cursor.binding(providerId, "client.list", { status }), map: toInfo },
+    );
   });
+
+  /** The actor's own clients by key, in id order, paged by the last id (positions sealed like any cursor). */
+  async function listAssigned(
+    providerId: string,
+    clientIds: string[],
+    { cursor, limit, status }: z.infer<typeof ListInput>,
+  ): Promise<Page<Info>> {
+    const binding = Cursor.binding(providerId, "client.list.assigned", { status });
+    const after = cursor ? await Cursor.open(cursor, binding) : "";
+    const wanted = [...new Set(clientIds)].sort().filter((id) => id > after);
+    const entity = Outdesk.entities.client;
+    const keys = wanted.map((clientId) => primaryKey(entity, { providerId, clientId }));
+    const found = entity.parse((await readByKeys(keys, { consistent: false }))("client")).data as ClientItem[];
+    const items = found
+      .filter((client) => !status || client.status === status)
+      .sort((a, b) => (a.clientId < b.clientId ? -1 : 1));
+    const page = items.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toInfo),
+      cursor: items.length > limit && last ? await Cursor.seal(last.clientId, binding) : null,
+    };
+  }
 
   /** Visibility first (404), then the role (403): a client outside your reach never answers 403. */
   function assertCanManage(clientId: string) {

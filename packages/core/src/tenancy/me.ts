@@ -3,6 +3,7 @@ import * as z from "zod";
 import { Roles, useTenant } from "../actor";
 import { hashPassword, verifyPassword } from "../auth/crypto";
 import { readByKeys } from "../common/batch";
+import { primaryKey } from "../common/keys";
 import { isConditionFailure } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { Forbidden, InvalidField, NotFound, OutdeskError } from "../error";
@@ -35,8 +36,8 @@ export namespace Me {
     const userId = actor.type === "user" ? actor.id : "none";
     const { entities } = Outdesk;
     const of = await readByKeys([
-      entities.provider.get({ providerId }).params().Key,
-      entities.user.get({ providerId, userId }).params().Key,
+      primaryKey(entities.provider, { providerId }),
+      primaryKey(entities.user, { providerId, userId }),
     ]);
     const provider = entities.provider.parse(of("provider")).data[0] as EntityItem<ProviderEntity> | undefined;
     const user = entities.user.parse(of("user")).data[0] as EntityItem<UserEntity> | undefined;

@@ -19,7 +19,6 @@ import {
   toMessageInfo,
   toTicketInfo,
 } from "./model";
-import { sanitizeMessageHtml } from "./sanitize";
 import {
   BulkInput,
   CreateInput,
@@ -117,7 +116,17 @@ function authorOf(actor: TenantActor) {
   };
 }
 
-function messageDraft(
+/**
+ * Message HTML is sanitized on the way in. The sanitizer (htmlparser2 and its entity tables)
+ * loads with the first HTML body, not at import: most API requests never carry one.
+ */
+async function sanitizedHtml(html: string | undefined): Promise<string | undefined> {
+  if (!html) return undefined;
+  const { sanitizeMessageHtml } = await import("./sanitize");
+  return sanitizeMessageHtml(html);
+}
+
+async function messageDraft(
   actor: TenantActor,
   input: {
     body: string;
@@ -128,13 +137,13 @@ function messageDraft(
   visibility: "public" | "internal",
   channel: MessageItem["channel"],
   at: string,
-): Omit<MessageItem, "providerId" | "clientId" | "ticketId"> {
+): Promise<Omit<MessageItem, "providerId" | "clientId" | "ticketId">> {
   return {
     messageId: createId("message"),
     visibility,
     ...authorOf(actor),
     bodyText: input.body,
-    bodyHtml: input.bodyHtml ? sanitizeMessageHtml(input.bodyHtml) : undefined,
+    bodyHtml: await sanitizedHtml(input.bodyHtml),
     // Empty values are left out: every stored byte counts toward the item's write units.
     attachments: input.attachments.length ? input.attachments : undefined,
     channel,
@@ -234,7 +243,7 @@ export namespace Ticket {
       timeSpentMinutes: 0,
       version: 1,
     };
-    const message = messageDraft(actor, { ...input }, "public", ticket.channel, now);
+    const message = await messageDraft(actor, { ...input }, "public", ticket.channel, now);
     // Creation is recorded by the ticket item itself (createdAt, createdBy, channel): no event item.
     await writeTransaction((services) => [
       step(services.ticket.create(ticket).commit()),
@@ -378,7 +387,7 @@ export namespace Ticket {
         ...(staff && visibility === "public" && !ticket.firstReplyAt ? { firstReplyAt: now } : {}),
       };
       if (moved.status === "solved") checkFields(ctx.client, (ticket.fields ?? {}) as Record<string, never>, true);
-      const message = messageDraft(actor, input, visibility, defaultChannel(actor), now);
+      const message = await messageDraft(actor, input, visibility, defaultChannel(actor), now);
       // The message is its own audit record; only a status change it causes is an event.
       const events: Plan["events"] = moved.status ? [{ field: "status", from, to: moved.status }] : [];
       const after = await commitPlan(ctx, { set, events, messages: [message] }, version);

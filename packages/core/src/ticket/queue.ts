@@ -1,7 +1,8 @@
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { EntityItem } from "electrodb";
 import * as z from "zod";
 import { canAccessClient, type TenantActor, useTenant } from "../actor";
-import { batchGet, type RawItem } from "../common/batch";
+import { batchGet, queryPrefix, type RawItem } from "../common/batch";
 import { Cursor, type Page } from "../common/cursor";
 import { Outdesk } from "../dynamo";
 import { Forbidden, InvalidField, NotFound } from "../error";
@@ -12,11 +13,12 @@ import { Identifiers, TicketRowFields } from "./fields";
 import { isActive, type Status } from "./lifecycle";
 import { type MergeState, mergeStreams, type Stream } from "./merge";
 import { type TicketSummary, toTicketSummary } from "./model";
+import type { QueueStatsEntity } from "./queue-stats.entity";
 import { ListInput } from "./schema";
 import { ViewKeys } from "./view-keys";
 
 type Input = z.output<typeof ListInput>;
-type StatRow = Awaited<ReturnType<typeof readStats>>[number];
+type StatRow = EntityItem<QueueStatsEntity>;
 
 // Active statuses sort together in the assignee index: new < on_hold < open < pending.
 const ACTIVE_RANGE: [string, string] = ["new#", "pending#~"];
@@ -38,9 +40,17 @@ export const TicketCounts = z
   .meta({ id: "TicketCounts" });
 export type TicketCounts = z.infer<typeof TicketCounts>;
 
-async function readStats(providerId: string) {
-  const { data } = await Outdesk.entities.queueStats.query.byScope({ providerId }).go({ pages: "all" });
-  return data;
+/**
+ * The counters of the clients the actor serves: one Query per client (its shards and assignee
+ * rows), or the provider's whole range for provider-wide actors. The cost follows the clients
+ * in view, not the provider's size.
+ */
+async function readStats(actor: TenantActor): Promise<StatRow[]> {
+  const pk = ViewKeys.statsPartition(actor.providerId);
+  const prefixes =
+    actor.clientIds === "all" ? [ViewKeys.statsSortPrefix()] : actor.clientIds.map(ViewKeys.statsSortPrefix);
+  const items = (await Promise.all(prefixes.map((prefix) => queryPrefix(pk, prefix)))).flat();
+  return Outdesk.entities.queueStats.parse({ Items: items }).data as StatRow[];
 }
 
 /** Client counters summed over their shards, for the clients the actor may see. */
@@ -209,7 +219,7 @@ export namespace Queue {
     let clientIds: string[];
     if (input.clientId) clientIds = [input.clientId];
     else {
-      const rows = await readStats(providerId);
+      const rows = await readStats(actor);
       const totals = clientTotals(actor, rows);
       const s = status ?? "open";
       const has = (id: string) => (totals.get(id)?.[s] ?? 0) > 0;
@@ -242,7 +252,7 @@ export namespace Queue {
   /** Counts for the sidebar: every counter of the provider in one Query, cut to what you may see. */
   export async function counts(): Promise<TicketCounts> {
     const actor = useTenant();
-    const rows = await readStats(actor.providerId);
+    const rows = await readStats(actor);
     const clients = [...clientTotals(actor, rows)].map(([clientId, totals]) => ({
       clientId,
       ...(Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, Math.max(0, v)])) as Record<

@@ -17,6 +17,9 @@ export const ViewKeys = {
   ticketSort: "t",
   /** Tag items' sort keys start with this. */
   tagSortPrefix: "g#",
+  /** Queue counters live in the provider's partition; one client's start with this sort key. */
+  statsPartition: (p: string) => p,
+  statsSortPrefix: (c?: string) => (c === undefined ? "q#" : `q#${c}#`),
 };
 
 /** The ticket id of a ticket-partition key `provider#client#ticket`. */

@@ -1,6 +1,7 @@
 import type { EntityItem } from "electrodb";
 import { assertClientAccess, type TenantActor } from "../actor";
 import { readByKeys } from "../common/batch";
+import { primaryKey } from "../common/keys";
 import { type Commit, type Services, type Step, step, writeTransaction } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { Conflict, InvalidField, NotFound } from "../error";
@@ -57,9 +58,9 @@ export async function loadForWrite(clientId: string, ticketId: string, userIds: 
   const ids = [...new Set(userIds)];
   const { entities } = Outdesk;
   const of = await readByKeys([
-    entities.ticket.get({ providerId, clientId, ticketId }).params().Key,
-    entities.client.get({ providerId, clientId }).params().Key,
-    ...ids.map((userId) => entities.user.get({ providerId, userId }).params().Key),
+    primaryKey(entities.ticket, { providerId, clientId, ticketId }),
+    primaryKey(entities.client, { providerId, clientId }),
+    ...ids.map((userId) => primaryKey(entities.user, { providerId, userId })),
   ]);
   const ticket = entities.ticket.parse(of("ticket")).data[0] as TicketItem | undefined;
   const client = entities.client.parse(of("client")).data[0] as ClientItem | undefined;

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Dynamo } from "@outdesk/core/dynamo";
 import { OutdeskError } from "@outdesk/core/error";
+import { Log } from "@outdesk/core/log";
 import { bodyLimit } from "hono/body-limit";
 import { apiKeys } from "./api-keys";
 import { auth } from "./auth";
@@ -9,7 +10,7 @@ import type { ApiEnv } from "./context";
 import { docs } from "./docs";
 import { handleError } from "./errors";
 import { me } from "./me";
-import { requestContext } from "./middleware";
+import { withRequestContext } from "./middleware";
 import { signup } from "./signup";
 import { ticketThread } from "./ticket-thread";
 import { tickets } from "./tickets";
@@ -33,7 +34,6 @@ export const publicRoutes = new Set([
 
 export function createApp() {
   const app = new OpenAPIHono<ApiEnv>();
-  app.use(requestContext);
   app.use(
     "/v1/*",
     bodyLimit({
@@ -45,9 +45,9 @@ export function createApp() {
   );
   // The data layer loads on the first request that needs it, not at import: /health and the
   // API reference never load it.
-  app.use("/v1/*", async (c, next) => {
-    if (!c.req.path.startsWith("/v1/docs") && c.req.path !== "/v1/openapi.json") await Dynamo.ready();
-    await next();
+  app.use("/v1/*", (c, next) => {
+    if (Dynamo.isReady() || c.req.path.startsWith("/v1/docs") || c.req.path === "/v1/openapi.json") return next();
+    return Dynamo.ready().then(next);
   });
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.route("/v1/signup", signup);
@@ -77,12 +77,12 @@ export function createApp() {
 
   app.notFound((c) =>
     c.json(
-      { code: "not_found", message: `No route ${c.req.method} ${c.req.path}`, requestId: c.get("requestId") },
+      { code: "not_found", message: `No route ${c.req.method} ${c.req.path}`, requestId: Log.requestId() ?? "" },
       404,
     ),
   );
   app.onError(handleError);
-  return app;
+  return withRequestContext(app);
 }
 
 export const app = createApp();

@@ -1,10 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Actor } from "@outdesk/core/actor";
 import { zodIssues } from "@outdesk/core/error";
 import { Log } from "@outdesk/core/log";
 
+/** The request's id and actor live in its scope (core/actor), not in Hono's variables. */
 export interface ApiEnv {
-  Variables: { actor: Actor; requestId: string };
+  Variables: Record<never, never>;
 }
 
 /** A router whose validation failures use our error body (400 with the zod issues). */

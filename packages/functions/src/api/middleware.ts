@@ -1,48 +1,58 @@
-import { withActor } from "@outdesk/core/actor";
+import { randomUUID } from "node:crypto";
+import { inScope, requestScope, type Scope, setRequestActor, useActor } from "@outdesk/core/actor";
 import { Auth } from "@outdesk/core/auth";
 import { Unauthorized } from "@outdesk/core/error";
 import { Log } from "@outdesk/core/log";
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
+import { getPath } from "hono/utils/url";
 import type { ApiEnv } from "./context";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-const PUBLIC = { type: "public" } as const;
+type Fetch = (request: Request, env?: unknown, executionCtx?: never) => Response | Promise<Response>;
 
 /** The id of this request: the caller's when sane, else Lambda's own, else a new one. */
-function requestIdOf(c: Context<ApiEnv>): string {
-  const incoming = c.req.header("x-request-id");
-  if (incoming !== undefined && REQUEST_ID.test(incoming)) return incoming;
-  const lambda = (c.env as { lambdaContext?: { awsRequestId?: string } } | undefined)?.lambdaContext?.awsRequestId;
-  return lambda ?? crypto.randomUUID();
+function requestIdOf(request: Request, env: unknown): string {
+  const incoming = request.headers.get("x-request-id");
+  if (incoming !== null && REQUEST_ID.test(incoming)) return incoming;
+  const lambda = (env as { lambdaContext?: { awsRequestId?: string } } | undefined)?.lambdaContext?.awsRequestId;
+  return lambda !== undefined && REQUEST_ID.test(lambda) ? lambda : randomUUID();
 }
 
 /**
- * Request id and one structured log line per request. It runs on every request, /health
- * included, so it does the least it can: no async frame of its own, the header set on the
- * finished response, the line written by Log.request.
+ * Request id, the request's scope and one structured log line per request. It wraps the app's
+ * fetch rather than being a middleware: it runs on every request, /health included, and a
+ * middleware would take single-handler routes off Hono's fast path. The id is of a safe
+ * charset (checked above), so the log line embeds it as is.
  */
-export const requestContext: MiddlewareHandler<ApiEnv> = (c, next) => {
-  const requestId = requestIdOf(c);
-  c.set("requestId", requestId);
-  c.set("actor", PUBLIC);
-  const started = performance.now();
-  return Log.withRequest(requestId, () =>
-    next().then(() => {
-      c.res.headers.set("x-request-id", requestId);
-      // The actor's own context has ended by now; name its provider explicitly.
-      const actor = c.get("actor");
-      Log.request(
-        requestId,
-        actor.type === "public" ? undefined : actor.providerId,
-        c.req.method,
-        c.req.path,
-        c.res.status,
-        Math.round(performance.now() - started),
-      );
-    }),
+export function withRequestContext<T extends { fetch: Fetch }>(app: T): T {
+  const dispatch = app.fetch;
+  app.fetch = (request, env, executionCtx) => {
+    const requestId = requestIdOf(request, env);
+    const scope = requestScope(requestId);
+    const started = performance.now();
+    const response = inScope(scope, dispatch, request, env, executionCtx);
+    return response instanceof Response
+      ? finish(response, request, scope, started)
+      : response.then((done) => finish(done, request, scope, started));
+  };
+  return app;
+}
+
+function finish(response: Response, request: Request, scope: Scope, started: number): Response {
+  const requestId = scope.requestId!;
+  response.headers.set("x-request-id", requestId);
+  const actor = scope.actor;
+  Log.request(
+    requestId,
+    actor.type === "public" ? undefined : actor.providerId,
+    request.method,
+    getPath(request),
+    response.status,
+    Math.round(performance.now() - started),
   );
-};
+  return response;
+}
 
 /**
  * Resolves the tenant once, from a verified access token or API key, and runs the rest of the
@@ -50,13 +60,12 @@ export const requestContext: MiddlewareHandler<ApiEnv> = (c, next) => {
  */
 export const requireAuth: MiddlewareHandler<ApiEnv> = async (c, next) => {
   // Routers mounted on one prefix may both apply it; the first resolution stands.
-  if (c.get("actor").type !== "public") return next();
+  if (useActor().type !== "public") return next();
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw Unauthorized("Send Authorization: Bearer <access token or API key>");
-  const actor = await Auth.authenticate(match[1]);
-  c.set("actor", actor);
-  await withActor(actor, () => Log.withRequest(c.get("requestId"), () => next()));
+  setRequestActor(await Auth.authenticate(match[1]));
+  await next();
 };
 
 /** The caller's address for rate limits: the Lambda event's source IP, or the socket locally. */
