@@ -136,9 +136,9 @@ async function ticketRows(world: Awaited<ReturnType<typeof buildWorld>>, row: Ro
   const ids: string[] = [];
   await row(
     "POST /v1/tickets",
-    2,
+    3,
     async (i) => ids.push((await create(i)).body.id),
-    "number + client in 1 UpdateItem, then 1 transaction",
+    "BatchGet to check client (+ assignee), number in 1 UpdateItem, then 1 transaction",
   );
   await row(
     "GET ticket page",

@@ -30,6 +30,7 @@ export const TicketFields = {
   mergedInto: "mi",
   dueAt: "du",
   messageCount: "mc",
+  publicMessageCount: "pm",
   timeSpentMinutes: "ts",
   version: "vn",
 } as const;

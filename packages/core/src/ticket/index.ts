@@ -1,24 +1,24 @@
-import { unmarshall } from "@aws-sdk/util-dynamodb";
 import * as z from "zod";
 import { canAccessClient, type TenantActor, useTenant } from "../actor";
-import { byEntity } from "../common/batch";
-import { isConditionFailure, retryConflicts, step, writeTransaction } from "../common/transaction";
-import { Dynamo, Outdesk } from "../dynamo";
+import { readByKeys } from "../common/batch";
+import { primaryKey } from "../common/keys";
+import { storedBytes } from "../common/size";
+import {
+  type Commit,
+  isConditionFailure,
+  retryConflicts,
+  type Services,
+  step,
+  writeTransaction,
+} from "../common/transaction";
+import { Outdesk } from "../dynamo";
 import { Conflict, Forbidden, InvalidField, NotFound, OutdeskError } from "../error";
 import { fn } from "../fn";
 import { createId } from "../id";
-import { Client } from "../tenancy/client";
+import type { Client } from "../tenancy/client";
 import { NO_DUE_TIME, UNASSIGNED } from "./constants";
 import { canTransition, type Status, statsDelta, statusAfterRequesterReply, transitions } from "./lifecycle";
-import {
-  auditTrail,
-  type EventItem,
-  type MessageItem,
-  type TicketItem,
-  type TicketPage,
-  toMessageInfo,
-  toTicketInfo,
-} from "./model";
+import { auditTrail, type MessageItem, type TicketItem, type TicketPage, toMessageInfo, toTicketInfo } from "./model";
 import {
   BulkInput,
   CreateInput,
@@ -28,14 +28,16 @@ import {
   MessageInput,
   UpdateInput,
 } from "./schema";
-import { ViewKeys } from "./view-keys";
+import { readOlderMessages, readThread, type Thread } from "./thread";
 import {
   assertTicketVisible,
   type ClientItem,
   commitPlan,
   eventCommits,
   loadForWrite,
+  MAX_TRANSACTION_ITEMS,
   type Plan,
+  staleTicket,
   statsCommits,
   tagCommits,
   ticketPatch,
@@ -44,25 +46,30 @@ import {
 } from "./write";
 
 export { transitions } from "./lifecycle";
-export { EventInfo, MessageInfo, TicketInfo, TicketPage, TicketSummary } from "./model";
+export { EventInfo, MessageInfo, MessagePage, TicketInfo, TicketPage, TicketSummary } from "./model";
 export { Queue } from "./queue";
 export * as TicketSchema from "./schema";
 
 const isStaff = (actor: TenantActor) => actor.role !== "client_admin";
 
+/** Tickets written before public replies were counted apart count all their messages. */
+const publicCount = (ticket: TicketItem) => ticket.publicMessageCount ?? ticket.messageCount;
+
 function assertStaff(actor: TenantActor) {
   if (!isStaff(actor)) throw Forbidden("Only the provider's staff can do this");
 }
 
-/** Validates field values against the client's definitions; `solving` also enforces required ones. */
-function checkFields(client: ClientItem, values: Record<string, z.infer<typeof FieldValue>>, solving: boolean) {
-  const definitions = (client.ticketFields ?? []) as Client.TicketField[];
-  const byKey = new Map(definitions.map((field) => [field.key, field]));
+/**
+ * Validates field values a write sets against the client's definitions. A value of a field whose
+ * definition was removed may only be cleared (null): old tickets must stay editable.
+ */
+function checkFields(client: ClientItem, values: Record<string, z.infer<typeof FieldValue>>) {
+  const byKey = new Map(((client.ticketFields ?? []) as Client.TicketField[]).map((field) => [field.key, field]));
   for (const [key, value] of Object.entries(values)) {
     const field = byKey.get(key);
     const path = ["fields", key];
-    if (!field) throw InvalidField(path, "no such field for this client");
     if (value === null) continue;
+    if (!field) throw InvalidField(path, "no such field for this client");
     const ok =
       (field.type === "text" && typeof value === "string") ||
       (field.type === "number" && typeof value === "number" && Number.isFinite(value)) ||
@@ -74,10 +81,13 @@ function checkFields(client: ClientItem, values: Record<string, z.infer<typeof F
       throw InvalidField(path, `must be ${expected}${field.type === "date" ? " (YYYY-MM-DD)" : ""}`);
     }
   }
-  if (solving) {
-    const missing = definitions.filter((f) => f.required && (values[f.key] === undefined || values[f.key] === null));
-    if (missing.length > 0) throw InvalidField(["fields", missing[0]!.key], "is required before the ticket is solved");
-  }
+}
+
+/** Solving needs every required field set; values of fields no longer defined are ignored. */
+function checkRequiredFields(client: ClientItem, stored: Record<string, unknown>) {
+  const definitions = (client.ticketFields ?? []) as Client.TicketField[];
+  const missing = definitions.find((f) => f.required && (stored[f.key] === undefined || stored[f.key] === null));
+  if (missing) throw InvalidField(["fields", missing.key], "is required before the ticket is solved");
 }
 
 /** An assignee must be an active agent serving the client, or a provider admin. */
@@ -87,6 +97,8 @@ function checkAssignee(user: UserItem | undefined, clientId: string) {
     (user.role === "provider_admin" || (user.role === "agent" && (user.clientIds ?? []).includes(clientId)));
   if (!ok) throw InvalidField(["assigneeId"], "not an active agent serving this client");
 }
+
+const archivedClient = () => InvalidField(["clientId"], "the client is archived and takes no new tickets");
 
 function illegalTransition(from: Status, to: Status) {
   return new OutdeskError("conflict", `A ticket cannot go from ${from} to ${to}`, {
@@ -138,7 +150,7 @@ async function messageDraft(
   channel: MessageItem["channel"],
   at: string,
 ): Promise<Omit<MessageItem, "providerId" | "clientId" | "ticketId">> {
-  return {
+  const message = {
     messageId: createId("message"),
     visibility,
     ...authorOf(actor),
@@ -150,45 +162,53 @@ async function messageDraft(
     timeSpentMinutes: input.timeSpentMinutes || undefined,
     createdAt: at,
   };
+  checkMessageSize(message);
+  return message;
 }
 
-/** Hides what client admins must never see: internal notes and internal events. */
-function pageFor(actor: TenantActor, ticket: TicketItem, messages: MessageItem[], events: EventItem[]): TicketPage {
+/** Hides what client admins must never see: internal notes and events, and how many notes a merge moved. */
+function pageFor(actor: TenantActor, { ticket, messages, events, olderMessages }: Thread & { ticket: TicketItem }) {
   const staff = isStaff(actor);
-  return {
-    ticket: toTicketInfo(ticket),
-    messages: messages.filter((m) => staff || m.visibility === "public").map(toMessageInfo),
+  const withoutNotes = (value: unknown) => {
+    if (staff || value === null || typeof value !== "object" || !("notes" in value)) return value;
+    const { notes: _notes, ...rest } = value as Record<string, unknown>;
+    return rest;
+  };
+  const page: TicketPage = {
+    ticket: toTicketInfo(ticket, { staff }),
+    messages: visibleMessages(actor, messages),
     events: auditTrail(ticket, messages, events)
       .filter((e) => staff || !e.internal)
-      .map(({ internal: _internal, ...event }) => event),
+      .map(({ internal: _internal, ...event }) => ({
+        ...event,
+        from: withoutNotes(event.from),
+        to: withoutNotes(event.to),
+      })),
+    olderMessages,
   };
+  return page;
 }
 
-/** Every item of a ticket's partition (ticket, messages, events), in one Query (paged past 1 MB). */
-async function readThread(providerId: string, clientId: string, ticketId: string) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, import("@aws-sdk/client-dynamodb").AttributeValue> | undefined;
-  const { QueryCommand } = Dynamo.commands();
-  do {
-    const output = await Dynamo.raw().send(
-      new QueryCommand({
-        TableName: Dynamo.table(),
-        KeyConditionExpression: "#pk = :pk",
-        ExpressionAttributeNames: { "#pk": "pk" },
-        ExpressionAttributeValues: { ":pk": { S: ViewKeys.ticket(providerId, clientId, ticketId) } },
-        ExclusiveStartKey: start,
-      }),
+function visibleMessages(actor: TenantActor, messages: MessageItem[]) {
+  return messages.filter((m) => isStaff(actor) || m.visibility === "public").map(toMessageInfo);
+}
+
+/**
+ * What one message may store, text and sanitized HTML together: DynamoDB's item limit is 400 KB,
+ * and sanitizing can grow HTML (every bare `>` becomes `&gt;`), so the bound is measured on what
+ * will be stored, not on what was sent.
+ */
+export const MAX_MESSAGE_BYTES = 300_000;
+
+function checkMessageSize(message: object) {
+  const bytes = storedBytes(message);
+  if (bytes > MAX_MESSAGE_BYTES) {
+    throw new OutdeskError(
+      "payload_too_large",
+      `The message would store ${bytes} bytes (text and sanitized HTML); at most ${MAX_MESSAGE_BYTES}`,
+      { issues: [{ path: ["bodyHtml"], message: `stores ${bytes} bytes, at most ${MAX_MESSAGE_BYTES}` }] },
     );
-    for (const item of output.Items ?? []) items.push(unmarshall(item));
-    start = output.LastEvaluatedKey;
-  } while (start);
-  const of = byEntity(items);
-  const { entities } = Outdesk;
-  return {
-    ticket: entities.ticket.parse(of("ticket")).data[0] as TicketItem | undefined,
-    messages: entities.message.parse(of("message")).data as MessageItem[],
-    events: entities.ticketEvent.parse(of("ticketEvent")).data as EventItem[],
-  };
+  }
 }
 
 export namespace Ticket {
@@ -196,26 +216,33 @@ export namespace Ticket {
     const actor = assertTicketVisible(input.clientId);
     const { providerId } = actor;
     if (!isStaff(actor) && input.assigneeId) throw Forbidden("Only the provider's staff can assign tickets");
-    // One UpdateItem takes the next number and returns the client (prefix, fields, status).
+    // Everything is checked before a number is taken, so a refused create leaves no gap: the
+    // client (fields, status) and the assignee in one BatchGet, then one UpdateItem takes the number.
+    const { entities } = Outdesk;
+    const of = await readByKeys([
+      primaryKey(entities.client, { providerId, clientId: input.clientId }),
+      ...(input.assigneeId ? [primaryKey(entities.user, { providerId, userId: input.assigneeId })] : []),
+    ]);
+    const read = entities.client.parse(of("client")).data[0] as ClientItem | undefined;
+    if (!read) throw NotFound("Client");
+    if (read.status !== "active") throw archivedClient();
+    checkFields(read, input.fields);
+    if (input.assigneeId)
+      checkAssignee(entities.user.parse(of("user")).data[0] as UserItem | undefined, input.clientId);
+    const now = new Date().toISOString();
+    const channel = input.channel ?? defaultChannel(actor);
+    const message = await messageDraft(actor, { ...input }, "public", channel, now);
     const client = await retryConflicts(() =>
-      Outdesk.entities.client
+      entities.client
         .patch({ providerId, clientId: input.clientId })
         .add({ lastTicketNumber: 1 })
         .where((attr, op) => op.eq(attr.status, "active"))
         .go({ response: "all_new" }),
     )
       .then(({ data }) => data as ClientItem)
-      .catch(async (error) => {
-        if (!isConditionFailure(error)) throw error;
-        await Client.get(input.clientId);
-        throw InvalidField(["clientId"], "the client is archived and takes no new tickets");
+      .catch((error) => {
+        throw isConditionFailure(error) ? archivedClient() : error;
       });
-    checkFields(client, input.fields, false);
-    if (input.assigneeId) {
-      const { data } = await Outdesk.entities.user.get({ providerId, userId: input.assigneeId }).go();
-      checkAssignee(data ?? undefined, input.clientId);
-    }
-    const now = new Date().toISOString();
     const ticket: TicketItem = {
       providerId,
       clientId: input.clientId,
@@ -230,7 +257,7 @@ export namespace Ticket {
       tags: input.tags,
       assigneeId: input.assigneeId ?? UNASSIGNED,
       tier: "L1",
-      channel: input.channel ?? defaultChannel(actor),
+      channel,
       requesterName: input.requester.name,
       requesterEmail: input.requester.email,
       ccs: input.ccs.length ? input.ccs : undefined,
@@ -240,10 +267,10 @@ export namespace Ticket {
       updatedAt: now,
       dueAt: NO_DUE_TIME,
       messageCount: 1,
+      publicMessageCount: 1,
       timeSpentMinutes: 0,
       version: 1,
     };
-    const message = await messageDraft(actor, { ...input }, "public", ticket.channel, now);
     // Creation is recorded by the ticket item itself (createdAt, createdBy, channel): no event item.
     await writeTransaction((services) => [
       step(services.ticket.create(ticket).commit()),
@@ -255,15 +282,26 @@ export namespace Ticket {
       ...statsCommits(services, ticket, statsDelta(null, ticket)).map((commit) => step(commit)),
       ...tagCommits(services, null, ticket).map((commit) => step(commit)),
     ]);
-    return toTicketInfo(ticket);
+    return toTicketInfo(ticket, { staff: isStaff(actor) });
   });
 
   /** The ticket page: ticket, messages and audit trail in one Query on its item collection. */
   export async function get(clientId: string, ticketId: string): Promise<TicketPage> {
     const actor = assertTicketVisible(clientId);
-    const { ticket, messages, events } = await readThread(actor.providerId, clientId, ticketId);
+    const thread = await readThread(actor.providerId, clientId, ticketId);
+    if (!thread.ticket) throw NotFound("Ticket");
+    return pageFor(actor, { ...thread, ticket: thread.ticket });
+  }
+
+  /** The messages before those a ticket page showed, from its `olderMessages` cursor. */
+  export async function olderMessages(clientId: string, ticketId: string, cursor: string) {
+    const actor = assertTicketVisible(clientId);
+    const { providerId } = actor;
+    // The ticket first: another tenant's or a missing ticket is a 404 whatever the cursor says.
+    const { data: ticket } = await Outdesk.entities.ticket.get({ providerId, clientId, ticketId }).go();
     if (!ticket) throw NotFound("Ticket");
-    return pageFor(actor, ticket, messages, events);
+    const older = await readOlderMessages(providerId, clientId, ticketId, cursor);
+    return { messages: visibleMessages(actor, older.messages), olderMessages: older.olderMessages };
   }
 
   /** The changes of an update as a plan, given what was read. Shared by PATCH and bulk updates. */
@@ -323,8 +361,8 @@ export namespace Ticket {
         events.push({ field: "status", from: ticket.status, to: moved.status });
       }
     }
-    checkFields(client, input.fields ?? {}, false);
-    if (set.status === "solved") checkFields(client, fields, true);
+    checkFields(client, input.fields ?? {});
+    if (set.status === "solved") checkRequiredFields(client, fields);
     return { set, events, remove };
   }
 
@@ -343,8 +381,12 @@ export namespace Ticket {
       assertStaff(ctx.actor);
       assertOpenForChanges(ctx.ticket);
       const plan = planUpdate(ctx, input);
-      if (plan.events.length === 0) return toTicketInfo(ctx.ticket);
-      return toTicketInfo(await commitPlan(ctx, plan, version));
+      if (plan.events.length === 0) {
+        // Nothing to change still answers to the version: a stale client learns it is stale.
+        if (version !== undefined && version !== ctx.ticket.version) throw staleTicket(ctx.ticket.version);
+        return toTicketInfo(ctx.ticket, { staff: true });
+      }
+      return toTicketInfo(await commitPlan(ctx, plan, version), { staff: true });
     },
   );
 
@@ -383,16 +425,17 @@ export namespace Ticket {
       const set: Plan["set"] = {
         ...moved,
         messageCount: ticket.messageCount + 1,
+        ...(visibility === "public" ? { publicMessageCount: publicCount(ticket) + 1 } : {}),
         timeSpentMinutes: ticket.timeSpentMinutes + input.timeSpentMinutes,
         ...(staff && visibility === "public" && !ticket.firstReplyAt ? { firstReplyAt: now } : {}),
       };
-      if (moved.status === "solved") checkFields(ctx.client, (ticket.fields ?? {}) as Record<string, never>, true);
+      if (moved.status === "solved") checkRequiredFields(ctx.client, ticket.fields ?? {});
       const message = await messageDraft(actor, input, visibility, defaultChannel(actor), now);
       // The message is its own audit record; only a status change it causes is an event.
       const events: Plan["events"] = moved.status ? [{ field: "status", from, to: moved.status }] : [];
       const after = await commitPlan(ctx, { set, events, messages: [message] }, version);
       return {
-        ticket: toTicketInfo(after),
+        ticket: toTicketInfo(after, { staff }),
         message: toMessageInfo({ ...message, providerId: after.providerId, clientId, ticketId }),
       };
     },
@@ -411,17 +454,41 @@ export namespace Ticket {
         { set: { tier }, events: [{ field: "tier", from: ctx.ticket.tier, to: tier, reason, internal: true }] },
         version,
       );
-      return toTicketInfo(after);
+      return toTicketInfo(after, { staff: true });
     },
   );
 
-  // One transaction holds at most 100 items: two per moved message, and the tickets, events,
-  // counters and the duplicate's tag items (checked when the transaction is built).
-  const MAX_MERGE_MESSAGES = 45;
+  /**
+   * A merge moves messages in batches that fit one transaction: at most 100 items (two per
+   * message, plus both tickets) and well under its 4 MB, counted in the items' stored bytes.
+   */
+  const MERGE_BATCH_MESSAGES = 45;
+  const MERGE_BATCH_BYTES = 3_000_000;
+
+  function mergeBatches(messages: MessageItem[]): MessageItem[][] {
+    const batches: MessageItem[][] = [];
+    let batch: MessageItem[] = [];
+    let bytes = 0;
+    for (const message of messages) {
+      const size = storedBytes(message);
+      if (batch.length > 0 && (batch.length === MERGE_BATCH_MESSAGES || bytes + size > MERGE_BATCH_BYTES)) {
+        batches.push(batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(message);
+      bytes += size;
+    }
+    if (batch.length > 0) batches.push(batch);
+    return batches;
+  }
 
   /**
-   * Merges this ticket (a duplicate) into another of the same client: its messages move to the
-   * target, and the duplicate closes with a pointer to it. All in one transaction.
+   * Merges this ticket (a duplicate) into another of the same client. First one transaction
+   * closes the duplicate with a pointer to the target and records the merge on both; then its
+   * messages move in batches, each batch one transaction that also moves the counts, so every
+   * state in between is consistent. A merge cut short (a conflict, a timeout) resumes when asked
+   * again with the same target.
    */
   export const merge = fn(
     MergeInput.extend({ clientId: z.string(), ticketId: z.string() }),
@@ -429,7 +496,8 @@ export namespace Ticket {
       const ctx = await loadForWrite(clientId, ticketId);
       assertStaff(ctx.actor);
       if (targetTicketId === ticketId) throw InvalidField(["targetTicketId"], "a ticket cannot merge into itself");
-      assertOpenForChanges(ctx.ticket);
+      const resuming = ctx.ticket.status === "closed" && ctx.ticket.mergedInto === targetTicketId;
+      if (!resuming) assertOpenForChanges(ctx.ticket);
       const { providerId } = ctx.actor;
       const [{ data: moving }, { data: target }] = await Promise.all([
         Outdesk.entities.message.query.byTicket({ providerId, clientId, ticketId }).go({ pages: "all" }),
@@ -437,44 +505,91 @@ export namespace Ticket {
       ]);
       if (!target) throw InvalidField(["targetTicketId"], "no such ticket for this client");
       if (target.status === "closed") throw InvalidField(["targetTicketId"], "the target ticket is closed");
-      if (moving.length > MAX_MERGE_MESSAGES) {
-        throw Conflict(`A ticket with more than ${MAX_MERGE_MESSAGES} messages cannot be merged in one step`);
-      }
       const now = new Date().toISOString();
+      let duplicate = ctx.ticket;
       const targetKey = { providerId, clientId, ticketId: targetTicketId };
-      const after = await commitPlan(
-        ctx,
-        {
-          // Merging closes the duplicate whatever its status: the one way to close without solving.
-          set: { status: "closed", closedAt: now, mergedInto: targetTicketId, messageCount: 0 },
-          events: [{ field: "merged", to: { into: targetTicketId, key: target.key, messages: moving.length } }],
-          extra: (services) => [
-            step(
-              ticketPatch(
-                services,
-                target,
-                { ...target, updatedAt: now, version: target.version + 1 },
-                {
-                  set: {
-                    messageCount: target.messageCount + moving.length,
-                    timeSpentMinutes: target.timeSpentMinutes + ctx.ticket.timeSpentMinutes,
+      const moveCommits = (services: Services, batch: MessageItem[]) =>
+        batch.flatMap((message) => [
+          step(services.message.create({ ...message, ...targetKey, mergedFrom: ctx.ticket.key }).commit()),
+          step(services.message.delete(message).commit()),
+        ]);
+      let batches = mergeBatches(moving);
+      if (!resuming) {
+        // What moves, as the trail tells it: replies, and notes apart (client admins see replies only).
+        const replies = moving.filter((m) => m.visibility === "public").length;
+        const counts = { messages: replies, notes: moving.length - replies };
+        // A thread that fits moves in this same transaction (the common case: one write).
+        // Room left by the tickets, events and counters, and the duplicate's tag items (deleted and put).
+        const room = MAX_TRANSACTION_ITEMS - 10 - 2 * (ctx.ticket.tags?.length ?? 0);
+        const inOne = batches.length <= 1 && 2 * moving.length <= room ? (batches[0] ?? []) : [];
+        const movedReplies = inOne.filter((m) => m.visibility === "public").length;
+        duplicate = await commitPlan(
+          ctx,
+          {
+            // Merging closes the duplicate whatever its status: the one way to close without solving.
+            set: {
+              status: "closed",
+              closedAt: now,
+              mergedInto: targetTicketId,
+              messageCount: ctx.ticket.messageCount - inOne.length,
+              publicMessageCount: publicCount(ctx.ticket) - movedReplies,
+            },
+            events: [{ field: "merged", to: { into: targetTicketId, key: target.key, ...counts } }],
+            extra: (services) => [
+              step(
+                ticketPatch(
+                  services,
+                  target,
+                  { ...target, updatedAt: now, version: target.version + 1 },
+                  {
+                    set: {
+                      timeSpentMinutes: target.timeSpentMinutes + ctx.ticket.timeSpentMinutes,
+                      messageCount: target.messageCount + inOne.length,
+                      publicMessageCount: publicCount(target) + movedReplies,
+                    },
                   },
-                },
-              ).commit(),
-              Conflict("The target ticket changed meanwhile; retry"),
-            ),
-            ...eventCommits(services, target, ctx.actor, now, [
-              { field: "merged", from: { ticket: ticketId, key: ctx.ticket.key, messages: moving.length } },
-            ]).map((commit) => step(commit)),
-            ...moving.flatMap((message) => [
-              step(services.message.create({ ...message, ...targetKey, mergedFrom: ctx.ticket.key }).commit()),
-              step(services.message.delete(message).commit()),
-            ]),
-          ],
-        },
-        version,
-      );
-      return toTicketInfo(after);
+                ).commit(),
+                Conflict("The target ticket changed meanwhile; retry"),
+              ),
+              ...eventCommits(services, target, ctx.actor, now, [
+                { field: "merged", from: { ticket: ticketId, key: ctx.ticket.key, ...counts } },
+              ]).map((commit) => step(commit)),
+              ...moveCommits(services, inOne),
+            ],
+          },
+          version,
+        );
+        if (inOne.length > 0) batches = [];
+      }
+      const duplicateKey = { providerId, clientId, ticketId };
+      for (const batch of batches) {
+        const replies = batch.filter((m) => m.visibility === "public").length;
+        // Counts move with the messages; versions bump so stale pages of either ticket answer 409.
+        await writeTransaction((services) => [
+          step(
+            services.ticket
+              .update(targetKey)
+              .add({ messageCount: batch.length, publicMessageCount: replies, version: 1 })
+              .where((attr, op) => op.ne(attr.status, "closed"))
+              .commit() as unknown as Commit,
+            InvalidField(["targetTicketId"], "the target ticket closed meanwhile"),
+          ),
+          step(
+            services.ticket
+              .update(duplicateKey)
+              .add({ messageCount: -batch.length, publicMessageCount: -replies, version: 1 })
+              .commit() as unknown as Commit,
+          ),
+          ...moveCommits(services, batch),
+        ]);
+        duplicate = {
+          ...duplicate,
+          messageCount: duplicate.messageCount - batch.length,
+          publicMessageCount: publicCount(duplicate) - replies,
+          version: duplicate.version + 1,
+        };
+      }
+      return toTicketInfo(duplicate, { staff: true });
     },
   );
 

@@ -22,7 +22,7 @@ export const TicketInfo = z
     category: z.string().nullable(),
     tags: z.array(z.string()),
     assigneeId: z.string().nullable(),
-    tier: Tier,
+    tier: Tier.nullable().describe("internal work: null for client admins"),
     channel: Channel,
     requester: z.object({ name: z.string().nullable(), email: z.string() }),
     ccs: z.array(z.string()),
@@ -35,8 +35,8 @@ export const TicketInfo = z
     closedAt: z.string().nullable(),
     mergedInto: z.string().nullable(),
     dueAt: z.string().nullable(),
-    messageCount: z.number(),
-    timeSpentMinutes: z.number(),
+    messageCount: z.number().describe("replies and notes; for client admins, public replies only"),
+    timeSpentMinutes: z.number().nullable().describe("internal work: null for client admins"),
     version: z.number(),
   })
   .meta({ id: "Ticket" });
@@ -51,7 +51,7 @@ export const TicketSummary = z
     subject: z.string(),
     status: Status,
     priority: Priority,
-    tier: Tier,
+    tier: Tier.nullable().describe("internal work: null for client admins"),
     assigneeId: z.string().nullable(),
     requester: z.object({ name: z.string().nullable(), email: z.string() }),
     tags: z.array(z.string()),
@@ -62,8 +62,14 @@ export const TicketSummary = z
   .meta({ id: "TicketSummary" });
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
+/**
+ * What is internal to the provider's staff, in one place: internal notes and events, the support
+ * tier, time spent. Client admins get tickets without them (and counts without notes).
+ */
+export type Viewer = { staff: boolean };
+
 /** A row from an index or a projected read, in stored (short) attribute names. */
-export function toTicketSummary(row: Record<string, unknown>): TicketSummary {
+export function toTicketSummary(row: Record<string, unknown>, viewer: Viewer): TicketSummary {
   const get = (name: keyof typeof F) => row[F[name]] as string | undefined;
   const assignee = get("assigneeId");
   const due = get("dueAt");
@@ -74,7 +80,7 @@ export function toTicketSummary(row: Record<string, unknown>): TicketSummary {
     subject: get("subject") ?? "",
     status: get("status") as TicketSummary["status"],
     priority: get("priority") as TicketSummary["priority"],
-    tier: get("tier") as TicketSummary["tier"],
+    tier: viewer.staff ? (get("tier") as TicketSummary["tier"]) : null,
     assigneeId: !assignee || assignee === UNASSIGNED ? null : assignee,
     requester: { name: get("requesterName") ?? null, email: get("requesterEmail") ?? "" },
     tags: (row[F.tags] as string[] | undefined) ?? [],
@@ -118,12 +124,26 @@ export const EventInfo = z
   .meta({ id: "TicketEvent" });
 export type EventInfo = z.infer<typeof EventInfo>;
 
+const OlderMessages = z
+  .string()
+  .nullable()
+  .describe("a long thread's page carries its newest messages; this cursor reads the ones before");
+
 export const TicketPage = z
-  .object({ ticket: TicketInfo, messages: z.array(MessageInfo), events: z.array(EventInfo) })
+  .object({
+    ticket: TicketInfo,
+    messages: z.array(MessageInfo),
+    events: z.array(EventInfo),
+    olderMessages: OlderMessages,
+  })
   .meta({ id: "TicketPage" });
+
+export const MessagePage = z
+  .object({ messages: z.array(MessageInfo), olderMessages: OlderMessages })
+  .meta({ id: "TicketMessagePage" });
 export type TicketPage = z.infer<typeof TicketPage>;
 
-export function toTicketInfo(item: TicketItem): TicketInfo {
+export function toTicketInfo(item: TicketItem, viewer: Viewer): TicketInfo {
   return {
     id: item.ticketId,
     clientId: item.clientId,
@@ -136,7 +156,7 @@ export function toTicketInfo(item: TicketItem): TicketInfo {
     category: item.category ?? null,
     tags: item.tags ?? [],
     assigneeId: item.assigneeId === UNASSIGNED ? null : item.assigneeId,
-    tier: item.tier,
+    tier: viewer.staff ? item.tier : null,
     channel: item.channel,
     requester: { name: item.requesterName ?? null, email: item.requesterEmail },
     ccs: item.ccs ?? [],
@@ -149,8 +169,8 @@ export function toTicketInfo(item: TicketItem): TicketInfo {
     closedAt: item.closedAt ?? null,
     mergedInto: item.mergedInto ?? null,
     dueAt: item.dueAt === NO_DUE_TIME ? null : item.dueAt,
-    messageCount: item.messageCount,
-    timeSpentMinutes: item.timeSpentMinutes,
+    messageCount: viewer.staff ? item.messageCount : (item.publicMessageCount ?? item.messageCount),
+    timeSpentMinutes: viewer.staff ? item.timeSpentMinutes : null,
     version: item.version,
   };
 }

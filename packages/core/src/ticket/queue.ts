@@ -202,6 +202,7 @@ export namespace Queue {
     if ((input.view === "mine" || input.view === "unassigned") && !staff) {
       throw Forbidden("This view is for the provider's staff");
     }
+    if (input.tier !== undefined && !staff) throw Forbidden("The support tier is internal to the provider's staff");
     if (input.view === "client" && !input.clientId)
       throw InvalidField(["clientId"], "the client view needs a clientId");
     if (input.view === "requester" && (!input.clientId || !input.requester)) {
@@ -244,7 +245,7 @@ export namespace Queue {
       : page.items;
     const next: MergeState | null = page.next ? { after: page.next.after, done: page.next.done.slice(0, 200) } : null;
     return {
-      items: rows.map((row) => toTicketSummary(unmarshall(row))),
+      items: rows.map((row) => toTicketSummary(unmarshall(row), { staff })),
       cursor: next ? await Cursor.seal(JSON.stringify(next), binding) : null,
     };
   });

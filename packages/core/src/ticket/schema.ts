@@ -18,14 +18,35 @@ export const Tags = z
   .max(30)
   .transform((tags) => [...new Set(tags)]);
 
-export const FieldValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
+/** An id in a body or query: never empty (an empty assignee would hide a ticket from Unassigned). */
+export const Id = z.string().min(1, "must not be empty").max(64);
+
+/**
+ * A number DynamoDB stores exactly and the SDK marshals: a safe integer's range, and no closer
+ * to zero than DynamoDB's smallest magnitude (1e-130).
+ */
+const FieldNumber = z
+  .number()
+  .min(-Number.MAX_SAFE_INTEGER, "below -(2^53 - 1)")
+  .max(Number.MAX_SAFE_INTEGER, "above 2^53 - 1")
+  .refine((n) => n === 0 || Math.abs(n) >= 1e-130, "too close to zero (DynamoDB keeps magnitudes from 1e-130)");
+
+export const FieldValue = z.union([z.string().max(1000), FieldNumber, z.boolean(), z.null()]);
 export const FieldValues = z.record(z.string().max(40), FieldValue).refine((v) => Object.keys(v).length <= 30, {
   message: "at most 30 fields",
 });
 
+/** Unicode's directional embeddings, overrides, isolates and marks. */
+export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 export const Attachment = z
   .strictObject({
-    filename: z.string().min(1).max(255),
+    // Bidi controls would let `fdp.exe` display as `exe.pdf`: they are dropped from names.
+    filename: z
+      .string()
+      .max(255)
+      .transform((name) => name.replace(BIDI_CONTROLS, ""))
+      .pipe(z.string().min(1, "the name is empty")),
     contentType: z
       .string()
       .max(127)
@@ -44,7 +65,7 @@ export const Requester = z.strictObject({ name: Name.optional(), email: Email })
 
 export const CreateInput = z
   .strictObject({
-    clientId: z.string().max(64),
+    clientId: Id,
     subject: z.string().trim().min(1).max(250),
     body: Body,
     bodyHtml: z.string().max(200_000).optional(),
@@ -58,7 +79,7 @@ export const CreateInput = z
     type: TicketType.default("question"),
     category: z.string().trim().max(80).optional(),
     tags: Tags.default([]),
-    assigneeId: z.string().max(64).optional(),
+    assigneeId: Id.optional(),
     fields: FieldValues.default({}),
     attachments: z.array(Attachment).max(20).default([]),
   })
@@ -74,7 +95,7 @@ export const UpdateInput = z
     tags: Tags.optional(),
     addTags: Tags.optional(),
     removeTags: Tags.optional(),
-    assigneeId: z.string().max(64).nullable().optional().describe("null unassigns"),
+    assigneeId: Id.nullable().optional().describe("null unassigns"),
     fields: FieldValues.optional().describe("merged into the ticket's fields; null clears one"),
     ccs: z.array(Email).max(20).optional(),
     version: Version.optional(),
@@ -106,17 +127,17 @@ export const EscalateInput = z
   .meta({ id: "TicketEscalate" });
 
 export const MergeInput = z
-  .strictObject({ targetTicketId: z.string().max(64), version: Version.optional() })
+  .strictObject({ targetTicketId: Id, version: Version.optional() })
   .meta({ id: "TicketMerge" });
 
 export const BulkInput = z
   .strictObject({
     tickets: z
-      .array(z.strictObject({ clientId: z.string().max(64), ticketId: z.string().max(64) }))
+      .array(z.strictObject({ clientId: Id, ticketId: Id }))
       .min(1)
       .max(100),
     status: Status.optional(),
-    assigneeId: z.string().max(64).nullable().optional(),
+    assigneeId: Id.nullable().optional(),
   })
   .refine((input) => input.status !== undefined || input.assigneeId !== undefined, {
     message: "set a status or an assignee",
@@ -128,12 +149,12 @@ export const Views = ["client", "mine", "unassigned", "all", "requester"] as con
 
 export const ListInput = PageQuery.extend({
   view: z.enum(Views).default("all"),
-  clientId: z.string().max(64).optional(),
+  clientId: Id.optional(),
   status: Status.optional(),
   priority: Priority.optional(),
   tier: Tier.optional(),
   tag: Tag.optional(),
-  assigneeId: z.string().max(64).optional(),
+  assigneeId: Id.optional(),
   requester: Email.optional().describe("the requester view: this person's tickets at clientId, newest first"),
   order: z.enum(["oldest", "newest"]).optional().describe("default: newest for the requester view, else oldest"),
 });

@@ -50,6 +50,8 @@ export const ticketEntity = () =>
         mergedInto: { type: "string", field: F.mergedInto },
         dueAt: { type: "string", required: true, default: NO_DUE_TIME, field: F.dueAt },
         messageCount: { type: "number", required: true, default: 0, field: F.messageCount },
+        /** Replies without internal notes: the count client admins see. */
+        publicMessageCount: { type: "number", field: F.publicMessageCount },
         timeSpentMinutes: { type: "number", required: true, default: 0, field: F.timeSpentMinutes },
         version: { type: "number", required: true, default: 1, field: F.version },
       },

@@ -309,6 +309,11 @@ const spec: IsolationSpec = {
       { as: "keyA1", path: t(w.ids.clientA1, w.ids.ticketA1), mustNotContain: [w.ids.noteA1, "VIP"] },
     ],
   },
+  "GET /v1/clients/:clientId/tickets/:ticketId/messages": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, "/messages?before=probe") }),
+    probes: (w) => ticketProbes("/messages?before=probe", undefined)(w).filter((probe) => probe.expect === 404),
+    rereads: () => [],
+  },
   "PATCH /v1/clients/:clientId/tickets/:ticketId": {
     sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1), body: { priority: "urgent" } }),
     probes: ticketProbes("", { priority: "urgent" }),

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { MessageInfo, Ticket, TicketInfo, TicketPage, TicketSchema } from "@outdesk/core/ticket";
+import { MessageInfo, MessagePage, Ticket, TicketInfo, TicketPage, TicketSchema } from "@outdesk/core/ticket";
 import type { Context } from "hono";
 import * as z from "zod";
 import { router } from "./context";
@@ -38,6 +38,24 @@ export const ticketThread = router()
       const page = await Ticket.get(clientId, ticketId);
       etag(c, page.ticket.version);
       return c.json(page, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: `${base}/messages`,
+      tags,
+      summary: "Older messages of a long thread",
+      description:
+        "A ticket page carries its newest messages up to about 1 MB; `olderMessages` on it (and on each page here) reads the ones before.",
+      security: bearer,
+      middleware: [requireAuth] as const,
+      request: { params, query: z.object({ before: z.string().min(1).max(2048) }) },
+      responses: { 200: json(MessagePage, "The messages before the cursor, oldest first"), ...commonErrors },
+    }),
+    async (c) => {
+      const { clientId, ticketId } = c.req.valid("param");
+      return c.json(await Ticket.olderMessages(clientId, ticketId, c.req.valid("query").before), 200);
     },
   )
   .openapi(
