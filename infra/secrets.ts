@@ -4,6 +4,13 @@
  */
 export const jwtSigningKey = new sst.Secret("JwtSigningKey");
 
+/**
+ * What the router adds to every request it sends to the API, so the API can refuse calls to its
+ * Function URL that went around CloudFront (and believe CloudFront-Viewer-Address on the rest).
+ * Any long random string: `npx sst secret set RouterSecret "$(openssl rand -base64 32)" --stage <stage>`.
+ */
+export const routerSecret = new sst.Secret("RouterSecret");
+
 /** Non-secret runtime settings the functions read through `Resource.Settings`. */
 export const settings = new sst.Linkable("Settings", {
   properties: {

