@@ -280,6 +280,22 @@ describe("tickets that must not get stuck", () => {
 });
 
 describe("what client admins see", () => {
+  it("lists an agent's or client admin's own clients by key: pages and cursors say nothing of others", async () => {
+    for (const [persona, own] of [
+      [agent, world.ids.clientA1],
+      [boss, world.ids.clientA1],
+      [world.personas.clientAdminA2, world.ids.clientA2],
+    ] as const) {
+      const first = expectStatus(await call(persona, "GET", "/v1/clients?limit=1"), 200).body;
+      expect(first.items.map((c: { id: string }) => c.id)).toEqual([own]);
+      expect(first.cursor, persona.name).toBeNull();
+    }
+    // Provider admins page through all of them.
+    const all = expectStatus(await call(admin, "GET", "/v1/clients?limit=1"), 200).body;
+    expect(all.items).toHaveLength(1);
+    expect(all.cursor).toEqual(expect.any(String));
+  });
+
   it("counts public replies only and hides the tier and time spent", async () => {
     const id = await createTicket(agent, world.ids.clientA1, "Visibility");
     expectStatus(
