@@ -1,9 +1,13 @@
+import { Config } from "@outdesk/core/config";
 import { describe, expect, it } from "vitest";
 import { requestsPerOperation } from "./requests-per-operation";
 
 /** Guards the access-pattern budget: a change that adds a DynamoDB request to a route fails here. */
 describe("DynamoDB requests per operation", () => {
   it("stays within budget", async () => {
+    // Per-operation cost on a warm instance: the session re-check (one BatchGet per session per
+    // credentialCacheMs) is a rate per session, not per request, so it is kept out of the rows.
+    Config.configure({ credentialCacheMs: 600_000 });
     const rows = await requestsPerOperation();
     const measured = Object.fromEntries(rows.map((row) => [row.operation, row.measured]));
     // Rows without a note meet the target exactly; the others are pinned below at what they cost.
@@ -14,7 +18,8 @@ describe("DynamoDB requests per operation", () => {
       "PATCH /v1/clients/:id (slug)": 2,
       "POST /v1/users (agent)": 2,
       "PATCH /v1/users/:id (name)": 2,
-      "POST /v1/auth/login": 4,
+      // Counts the attempt before the password check (conditional lock counter, issue 8).
+      "POST /v1/auth/login": 5,
       "POST /v1/auth/refresh": 2,
       // Checks (client, assignee) before a number is taken, so refused creates leave no gap.
       "POST /v1/tickets": 3,

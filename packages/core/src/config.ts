@@ -13,6 +13,11 @@ export interface RuntimeConfig {
   signingKey: string;
   /** Whether public self-service sign-up is open. */
   signup: "open" | "closed";
+  /**
+   * How long an instance trusts what it last read about a session or API key (revoked, disabled,
+   * role, clients). Bounds how long a revoked credential keeps working elsewhere.
+   */
+  credentialCacheMs: number;
 }
 
 interface LinkedResources {
@@ -60,4 +65,4 @@ export namespace Config {
   }
 }
 
-const defaults: Partial<RuntimeConfig> = { region: "us-east-1", signup: "open" };
+const defaults: Partial<RuntimeConfig> = { region: "us-east-1", signup: "open", credentialCacheMs: 20_000 };

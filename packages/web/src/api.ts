@@ -1,4 +1,8 @@
-/** The console's API client: bearer tokens in localStorage, one silent refresh on 401, typed errors. */
+/**
+ * The console's API client. The access token lives in memory only; the refresh token is an
+ * HttpOnly cookie the API sets on /v1/auth (x-outdesk-session: cookie), so no script can read
+ * either from storage. A page load restores the session through the cookie; a 401 refreshes once.
+ */
 
 export interface ApiErrorBody {
   code: string;
@@ -22,47 +26,58 @@ export class ApiError extends Error {
   }
 }
 
+/** What login and accept-invite answer in cookie mode: no refresh token in the body. */
 interface Tokens {
   accessToken: string;
-  refreshToken: string;
+  refreshToken?: string;
 }
 
-const KEY = "outdesk.tokens";
-let tokens: Tokens | null = JSON.parse(localStorage.getItem(KEY) ?? "null");
+const SESSION_HEADER = { "x-outdesk-session": "cookie" };
+let accessToken: string | null = null;
+// Older consoles kept tokens in localStorage: drop them.
+localStorage.removeItem("outdesk.tokens");
 const listeners = new Set<() => void>();
 
-export function setTokens(next: Tokens | null) {
-  tokens = next;
-  if (next) localStorage.setItem(KEY, JSON.stringify(next));
-  else localStorage.removeItem(KEY);
+function notify() {
   for (const listener of listeners) listener();
 }
 
-export const isLoggedIn = () => tokens !== null;
+/** Keeps only the access token, in memory; any refresh token stays where the API put it (the cookie). */
+export function setTokens(next: Tokens | null) {
+  accessToken = next?.accessToken ?? null;
+  notify();
+}
+
+let refreshing: Promise<boolean> | null = null;
+/** A new access token from the refresh cookie; false when there is no live session. */
+function refresh(): Promise<boolean> {
+  refreshing ??= fetch("/v1/auth/refresh", { method: "POST", headers: SESSION_HEADER, credentials: "same-origin" })
+    .then(async (response) => {
+      if (!response.ok) return false;
+      accessToken = ((await response.json()) as Tokens).accessToken;
+      return true;
+    })
+    .catch(() => false)
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+// A reload starts with no token in memory: try the cookie before the console decides.
+let restoring: Promise<boolean> | null = refresh().then((restored) => {
+  restoring = null;
+  notify();
+  return restored;
+});
+
+/** True while the session is being restored, so the console waits instead of showing the login. */
+export const isLoggedIn = () => accessToken !== null || restoring !== null;
 export function onAuthChange(listener: () => void) {
   listeners.add(listener);
   return () => {
     listeners.delete(listener);
   };
-}
-
-let refreshing: Promise<boolean> | null = null;
-async function refresh(): Promise<boolean> {
-  if (!tokens) return false;
-  refreshing ??= fetch("/v1/auth/refresh", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ refreshToken: tokens.refreshToken }),
-  })
-    .then(async (response) => {
-      if (!response.ok) return false;
-      setTokens((await response.json()) as Tokens);
-      return true;
-    })
-    .finally(() => {
-      refreshing = null;
-    });
-  return refreshing;
 }
 
 export async function api<T>(
@@ -71,18 +86,22 @@ export async function api<T>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<T> {
+  const auth = path.startsWith("/v1/auth/");
+  if (restoring && !auth) await restoring;
   const send = () =>
     fetch(path, {
       method,
       headers: {
         ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...(tokens ? { authorization: `Bearer ${tokens.accessToken}` } : {}),
+        // Auth routes keep the refresh token in the cookie, never in the body.
+        ...(auth ? SESSION_HEADER : {}),
+        ...(accessToken && !auth ? { authorization: `Bearer ${accessToken}` } : {}),
         ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   let response = await send();
-  if (response.status === 401 && tokens && !path.startsWith("/v1/auth/")) {
+  if (response.status === 401 && accessToken && !auth) {
     if (await refresh()) response = await send();
     else setTokens(null);
   }
@@ -96,8 +115,8 @@ export async function login(provider: string, email: string, password: string) {
   setTokens(await api<Tokens>("POST", "/v1/auth/login", { provider, email, password }));
 }
 
+/** Ends the session on the server (which clears the cookie) and forgets the access token. */
 export async function logout() {
-  const current = tokens;
   setTokens(null);
-  if (current) await api("POST", "/v1/auth/logout", { refreshToken: current.refreshToken }).catch(() => undefined);
+  await api("POST", "/v1/auth/logout").catch(() => undefined);
 }

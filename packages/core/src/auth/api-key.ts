@@ -2,6 +2,7 @@ import type { EntityItem } from "electrodb";
 import * as z from "zod";
 import { type Actor, assertRole, canAccessClient, useTenant } from "../actor";
 import { isConditionFailure } from "../common/transaction";
+import { Config } from "../config";
 import { Outdesk } from "../dynamo";
 import { InvalidField, NotFound, Unauthorized } from "../error";
 import { fn } from "../fn";
@@ -12,10 +13,10 @@ import { randomSecret, safeEqual, sha256 } from "./crypto";
 
 type ApiKeyItem = EntityItem<ApiKeyEntity>;
 
-// A verified key is trusted for this long per instance; revocation is immediate on the instance
-// that revoked it and reaches the others within this time.
-const CACHE_MS = 60_000;
+// A verified key is trusted for `credentialCacheMs` per instance; revocation is immediate on the
+// instance that revoked it and reaches the others within that time (the same bound as sessions).
 const cache = new Map<string, { actor: Actor; until: number }>();
+Config.onChange(() => cache.clear());
 
 export namespace ApiKey {
   export const Info = z
@@ -34,7 +35,7 @@ export namespace ApiKey {
   export const CreateInput = z
     .strictObject({
       name: Name,
-      clientId: z.string().max(64).optional().describe("scope the key to one client; omit for provider-wide"),
+      clientId: z.string().min(1, "must not be empty").max(64).optional().describe("scope the key to one client; omit for provider-wide"),
     })
     .meta({ id: "ApiKeyCreate" });
 
@@ -136,7 +137,7 @@ export namespace ApiKey {
       ? { type: "api_key", providerId, id: keyId, role: "client_admin", clientIds: [data.clientId], name: data.name }
       : { type: "api_key", providerId, id: keyId, role: "provider_admin", clientIds: "all", name: data.name };
     if (cache.size > 1000) cache.clear();
-    cache.set(token, { actor, until: Date.now() + CACHE_MS });
+    cache.set(token, { actor, until: Date.now() + Config.get("credentialCacheMs") });
     return actor;
   }
 }

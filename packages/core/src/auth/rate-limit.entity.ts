@@ -14,6 +14,8 @@ export const rateLimitEntity = () =>
         window: { type: "number", required: true, readOnly: true },
         hits: { type: "number", required: true, default: 0 },
         expiresAt: { type: "number", required: true },
+        /** Account locks (window 0): epoch ms until which no password is checked. */
+        lockedUntil: { type: "number" },
       },
       indexes: {
         byBucket: {

@@ -16,6 +16,8 @@ export const sessionEntity = () =>
         createdAt: { type: "string", required: true, readOnly: true, default: () => new Date().toISOString() },
         rotatedAt: { type: "string" },
         revokedAt: { type: "string" },
+        /** The user's sessionEpoch when this session started or last survived a bump; absent = 0. */
+        epoch: { type: "number" },
         /** Epoch seconds; DynamoDB TTL removes the item some time after. */
         expiresAt: { type: "number", required: true },
       },

@@ -3,7 +3,7 @@ import * as z from "zod";
 import type { Actor } from "../actor";
 import { ensureCommitted } from "../common/transaction";
 import { Outdesk } from "../dynamo";
-import { OutdeskError, Unauthorized } from "../error";
+import { Unauthorized } from "../error";
 import { fn } from "../fn";
 import { createId } from "../id";
 import { Provider } from "../tenancy/provider";
@@ -12,14 +12,16 @@ import { User } from "../tenancy/user";
 import type { UserEntity } from "../tenancy/user.entity";
 import { ApiKey } from "./api-key";
 import { dummyPasswordHash, randomSecret, safeEqual, sha256, verifyPassword } from "./crypto";
+import { LoginLock } from "./login-lock";
+import type { SessionEntity } from "./session.entity";
+import { bindSession, SessionCheck, sessionGrant } from "./session-check";
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from "./token";
 
 type UserItem = EntityItem<UserEntity>;
 
-const SESSION_SECONDS = 30 * 24 * 60 * 60;
-const FREE_ATTEMPTS = 5;
-const BASE_LOCK_SECONDS = 30;
-const MAX_LOCK_SECONDS = 15 * 60;
+const SESSION_LIFETIME = 30 * 24 * 60 * 60;
+// Login lookups for an unknown provider still run (against no partition) to cost the same.
+const NO_PROVIDER = "none";
 
 export const Tokens = z
   .object({
@@ -30,12 +32,6 @@ export const Tokens = z
   })
   .meta({ id: "Tokens" });
 export type Tokens = z.infer<typeof Tokens>;
-
-/** After the free attempts, each failure doubles the lock: 30 s, 60 s, … up to 15 minutes. */
-export function lockSeconds(failedLogins: number): number {
-  if (failedLogins < FREE_ATTEMPTS) return 0;
-  return Math.min(BASE_LOCK_SECONDS * 2 ** (failedLogins - FREE_ATTEMPTS), MAX_LOCK_SECONDS);
-}
 
 function refreshToken(providerId: string, userId: string, sessionId: string, secret: string) {
   return `odr_${providerId}.${userId}.${sessionId}.${secret}`;
@@ -50,19 +46,26 @@ function parseRefreshToken(token: string) {
 }
 
 /** A new session's item and the secret to hand out once. */
-function newSession(providerId: string, userId: string, now: Date) {
+function newSession(user: UserItem, now: Date) {
   const secret = randomSecret();
   const item = {
-    providerId,
+    providerId: user.providerId,
     sessionId: createId("session"),
-    userId,
+    userId: user.userId,
+    epoch: user.sessionEpoch ?? 0,
     secretHash: sha256(secret),
-    expiresAt: Math.floor(now.getTime() / 1000) + SESSION_SECONDS,
+    expiresAt: Math.floor(now.getTime() / 1000) + SESSION_LIFETIME,
   };
   return { item, secret };
 }
 
 async function issue(user: UserItem, sessionId: string, secret: string): Promise<Tokens> {
+  SessionCheck.prime(user.providerId, sessionId, {
+    userId: user.userId,
+    role: user.role,
+    clientIds: user.clientIds ?? [],
+    name: user.name,
+  });
   return {
     accessToken: await signAccessToken({
       providerId: user.providerId,
@@ -79,6 +82,8 @@ async function issue(user: UserItem, sessionId: string, secret: string): Promise
 }
 
 export namespace Auth {
+  /** How long a session (its refresh token) lives without use. */
+  export const SESSION_SECONDS = SESSION_LIFETIME;
   export const LoginInput = z
     .strictObject({ provider: Slug.describe("the provider's slug"), email: Email, password: z.string().max(200) })
     .meta({ id: "Login" });
@@ -87,42 +92,27 @@ export namespace Auth {
   const badCredentials = () => Unauthorized("The provider, email or password is wrong");
 
   /**
-   * Password login. Unknown users cost the same scrypt as known ones. Repeated failures lock
-   * the account with exponential backoff; while locked the password is not even checked.
+   * Password login. Unknown, invited and disabled users cost the same lookups and scrypt as known
+   * ones, and lock the same way (LoginLock counts by what was typed, before the check).
    */
   export const login = fn(LoginInput, async ({ provider, email, password }) => {
-    const providerId = await Provider.resolveSlug(provider);
-    const user = providerId ? await User.findByEmail(providerId, email) : undefined;
-    if (!user?.passwordHash || user.status !== "active") {
-      await verifyPassword(password, await dummyPasswordHash());
-      throw badCredentials();
-    }
+    const [, found] = await Promise.all([
+      LoginLock.reserve(LoginLock.bucketFor("login", provider, email)),
+      Provider.resolveSlug(provider).then((providerId) => User.findByEmail(providerId ?? NO_PROVIDER, email)),
+    ]);
+    const user = found?.passwordHash && found.status === "active" ? found : undefined;
+    const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+    if (!user || !matches) throw badCredentials();
     const now = new Date();
-    if (user.lockedUntil && user.lockedUntil > now.toISOString()) {
-      const retryAfterSeconds = Math.ceil((Date.parse(user.lockedUntil) - now.getTime()) / 1000);
-      throw new OutdeskError("rate_limited", "Too many failed logins; the account is locked for a while", {
-        retryAfterSeconds,
-      });
-    }
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      const failed = user.failedLogins + 1;
-      const lock = lockSeconds(failed);
-      await Outdesk.entities.user
-        .patch({ providerId: user.providerId, userId: user.userId })
-        .add({ failedLogins: 1 })
-        .set(lock ? { lockedUntil: new Date(now.getTime() + lock * 1000).toISOString() } : {})
-        .go({ response: "none" });
-      throw badCredentials();
-    }
-    const fresh = newSession(user.providerId, user.userId, now);
+    const fresh = newSession(user, now);
     const result = await Outdesk.transaction
-      .write(({ user: users, session }) => [
+      .write(({ user: users, session, rateLimit }) => [
         users
           .patch({ providerId: user.providerId, userId: user.userId })
-          .set({ failedLogins: 0, lastLoginAt: now.toISOString() })
-          .remove(["lockedUntil"])
+          .set({ lastLoginAt: now.toISOString() })
           .commit(),
         session.create(fresh.item).commit(),
+        rateLimit.delete(LoginLock.key(LoginLock.bucketFor("login", provider, email))).commit(),
       ])
       .go();
     ensureCommitted(result, []);
@@ -133,7 +123,7 @@ export namespace Auth {
   export async function startSession(providerId: string, userId: string): Promise<Tokens> {
     const user = await User.readInternal(providerId, userId);
     if (user?.status !== "active") throw badCredentials();
-    const fresh = newSession(providerId, userId, new Date());
+    const fresh = newSession(user, new Date());
     await Outdesk.entities.session.create(fresh.item).go({ response: "none" });
     return issue(user, fresh.item.sessionId, fresh.secret);
   }
@@ -153,22 +143,16 @@ export namespace Auth {
         user.get({ providerId, userId }).commit(),
       ])
       .go();
-    const session = read.data[0]?.item as {
-      secretHash: string;
-      previousSecretHash?: string;
-      userId: string;
-      revokedAt?: string;
-      expiresAt: number;
-    } | null;
+    const session = read.data[0]?.item as EntityItem<SessionEntity> | null;
     const user = read.data[1]?.item as UserItem | null;
-    if (!session || !user || session.userId !== userId || session.revokedAt) throw invalid;
-    if (session.expiresAt < Date.now() / 1000 || user.status !== "active") throw invalid;
+    if (!session || !user || !sessionGrant(user, session, userId)) throw invalid;
     if (!safeEqual(session.secretHash, hash)) {
       if (session.previousSecretHash && safeEqual(session.previousSecretHash, hash)) {
         await Outdesk.entities.session
           .patch({ providerId, sessionId })
           .set({ revokedAt: new Date().toISOString() })
           .go();
+        SessionCheck.forgetSession(providerId, sessionId);
       }
       throw invalid;
     }
@@ -194,11 +178,22 @@ export namespace Auth {
       .where((attr, op) => op.eq(attr.secretHash, ids.secretHash))
       .go({ response: "none" })
       .catch(() => undefined);
+    SessionCheck.forgetSession(ids.providerId, ids.sessionId);
   });
 
   /** Resolves an Authorization bearer value (access token or API key) to its actor, or 401. */
   export async function authenticate(bearer: string): Promise<Actor> {
     if (bearer.startsWith("odk_")) return ApiKey.authenticate(bearer);
-    return verifyAccessToken(bearer);
+    const { actor, sessionId } = await verifyAccessToken(bearer);
+    const grant = await SessionCheck.grant(actor.providerId, actor.id, sessionId);
+    if (!grant) throw Unauthorized("The session has ended; log in again");
+    const current: Actor = {
+      ...actor,
+      role: grant.role,
+      clientIds: grant.role === "provider_admin" ? "all" : grant.clientIds,
+      name: grant.name,
+    };
+    bindSession(current, sessionId);
+    return current;
   }
 }

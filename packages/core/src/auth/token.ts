@@ -19,8 +19,8 @@ const Claims = z.object({
 });
 
 /**
- * Short-lived access tokens carry the actor's role and clients, so a request needs no read to
- * authorize. Changes to a user's role or clients apply at the next refresh (≤ 15 minutes).
+ * Short-lived access tokens name the user and session; the session's liveness, role and clients
+ * are re-checked through session-check.ts's short cache, so changes apply within that bound.
  */
 export async function signAccessToken(input: {
   providerId: string;
@@ -47,23 +47,29 @@ export async function signAccessToken(input: {
     .sign(privateKey);
 }
 
+/** A token's verified claims; what they grant is re-checked per session by the caller. */
+export interface VerifiedToken {
+  actor: Extract<Actor, { type: "user" | "api_key" }>;
+  sessionId: string;
+}
+
 /**
- * Tokens already verified by this instance, until they expire: a signature check costs more
- * than the rest of a typical request's own work. Bounded; the oldest entries go first. What a
- * token grants is in the token, so a hit grants exactly what a fresh check would.
+ * Signatures already verified by this instance, until the token expires: a signature check costs
+ * more than the rest of a typical request's own work. Bounded; the oldest entries go first. Only
+ * the signature is cached: revocation is checked on every use (session-check.ts).
  */
-const verified = new Map<string, { actor: Actor; expiresAt: number }>();
+const verified = new Map<string, VerifiedToken & { expiresAt: number }>();
 const MAX_VERIFIED = 5000;
 Config.onChange(() => verified.clear());
 
-export async function verifyAccessToken(token: string): Promise<Actor> {
+export async function verifyAccessToken(token: string): Promise<VerifiedToken> {
   const hit = verified.get(token);
-  if (hit && hit.expiresAt > Date.now() / 1000) return hit.actor;
+  if (hit && hit.expiresAt > Date.now() / 1000) return hit;
   if (hit) verified.delete(token);
   return checkAccessToken(token);
 }
 
-async function checkAccessToken(token: string): Promise<Actor> {
+async function checkAccessToken(token: string): Promise<VerifiedToken> {
   const { publicKey } = await signingKeys();
   let payload: unknown;
   try {
@@ -73,8 +79,8 @@ async function checkAccessToken(token: string): Promise<Actor> {
   }
   const claims = Claims.safeParse(payload);
   if (!claims.success) throw Unauthorized("The access token is invalid or has expired");
-  const { sub, pid, role, cids, name } = claims.data;
-  const actor: Actor = {
+  const { sub, pid, sid, role, cids, name } = claims.data;
+  const actor: VerifiedToken["actor"] = {
     type: "user",
     providerId: pid,
     id: sub,
@@ -83,6 +89,7 @@ async function checkAccessToken(token: string): Promise<Actor> {
     name,
   };
   if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
-  verified.set(token, { actor, expiresAt: (payload as { exp: number }).exp });
-  return actor;
+  const result = { actor, sessionId: sid };
+  verified.set(token, { ...result, expiresAt: (payload as { exp: number }).exp });
+  return result;
 }

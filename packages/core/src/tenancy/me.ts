@@ -2,9 +2,11 @@ import type { EntityItem } from "electrodb";
 import * as z from "zod";
 import { Roles, useTenant } from "../actor";
 import { hashPassword, verifyPassword } from "../auth/crypto";
+import { LoginLock } from "../auth/login-lock";
+import { SessionCheck, sessionOf } from "../auth/session-check";
 import { readByKeys } from "../common/batch";
 import { primaryKey } from "../common/keys";
-import { isConditionFailure } from "../common/transaction";
+import { ensureCommitted } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { Forbidden, InvalidField, NotFound, OutdeskError } from "../error";
 import { fn } from "../fn";
@@ -53,21 +55,37 @@ export namespace Me {
     .strictObject({ currentPassword: z.string().max(200), newPassword: Password })
     .meta({ id: "ChangePassword" });
 
+  /**
+   * Guesses of the current password are counted and locked like logins. A change ends every
+   * other session: the user's session epoch moves on and only the caller's session moves with it,
+   * in one transaction.
+   */
   export const changePassword = fn(ChangePasswordInput, async ({ currentPassword, newPassword }) => {
     const actor = useTenant();
     if (actor.type !== "user") throw Forbidden("Only users have passwords");
+    const lock = LoginLock.bucketFor("password", actor.providerId, actor.id);
+    await LoginLock.reserve(lock);
     const user = await User.readInternal(actor.providerId, actor.id);
     if (!user?.passwordHash) throw NotFound("User");
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
       throw InvalidField(["currentPassword"], "does not match");
     }
-    await Outdesk.entities.user
-      .patch({ providerId: actor.providerId, userId: actor.id })
-      .set({ passwordHash: await hashPassword(newPassword) })
-      .where((attr, op) => op.eq(attr.passwordHash, user.passwordHash!))
-      .go({ response: "none" })
-      .catch((error) => {
-        throw isConditionFailure(error) ? new OutdeskError("conflict", "The password changed meanwhile") : error;
-      });
+    const { providerId } = actor;
+    const sessionId = sessionOf(actor);
+    const epoch = (user.sessionEpoch ?? 0) + 1;
+    const passwordHash = await hashPassword(newPassword);
+    const result = await Outdesk.transaction
+      .write(({ user: users, session, rateLimit }) => [
+        users
+          .patch({ providerId, userId: actor.id })
+          .set({ passwordHash, sessionEpoch: epoch })
+          .where((attr, op) => op.eq(attr.passwordHash, user.passwordHash!))
+          .commit(),
+        ...(sessionId ? [session.patch({ providerId, sessionId }).set({ epoch }).commit()] : []),
+        rateLimit.delete(LoginLock.key(lock)).commit(),
+      ])
+      .go();
+    ensureCommitted(result, [new OutdeskError("conflict", "The password changed meanwhile")]);
+    SessionCheck.forgetUser(providerId, actor.id);
   });
 }

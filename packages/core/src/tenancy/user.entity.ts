@@ -22,6 +22,8 @@ export const userEntity = () =>
         failedLogins: { type: "number", required: true, default: 0 },
         lockedUntil: { type: "string" },
         lastLoginAt: { type: "string" },
+        /** Bumped to end every session at once (disable, password change); sessions record theirs. */
+        sessionEpoch: { type: "number" },
         ...timestamps,
         ...version,
       },

@@ -2,6 +2,7 @@ import type { EntityItem } from "electrodb";
 import * as z from "zod";
 import { type Role, Roles, type TenantActor, useTenant } from "../actor";
 import { hashPassword, randomSecret, safeEqual, sha256 } from "../auth/crypto";
+import { SessionCheck } from "../auth/session-check";
 import { Cursor, paginate } from "../common/cursor";
 import { ensureCommitted, isConditionFailure } from "../common/transaction";
 import { Outdesk } from "../dynamo";
@@ -34,7 +35,7 @@ export namespace User {
 
   const Assignment = {
     role: z.enum(Roles),
-    clientIds: z.array(z.string().max(64)).max(200).default([]),
+    clientIds: z.array(z.string().min(1, "must not be empty").max(64)).max(200).default([]),
   };
 
   export const InviteInput = z.strictObject({ email: Email, name: Name, ...Assignment }).meta({ id: "UserInvite" });
@@ -43,7 +44,7 @@ export namespace User {
     .strictObject({
       name: Name.optional(),
       role: Assignment.role.optional(),
-      clientIds: z.array(z.string().max(64)).max(200).optional(),
+      clientIds: z.array(z.string().min(1, "must not be empty").max(64)).max(200).optional(),
       status: z.enum(["active", "disabled"]).optional(),
       version: Version.optional(),
     })
@@ -64,6 +65,14 @@ export namespace User {
       updatedAt: item.updatedAt,
       version: item.version,
     };
+  }
+
+  /** What `actor` sees of a user: an agent or client admin sees only the clients they serve too. */
+  function infoFor(actor: TenantActor, item: UserItem): Info {
+    const info = toInfo(item);
+    if (actor.clientIds === "all") return info;
+    const mine = new Set(actor.clientIds);
+    return { ...info, clientIds: info.clientIds.filter((id) => mine.has(id)) };
   }
 
   /** Who may see whom: staff see staff and the client admins of clients they serve. */
@@ -164,30 +173,50 @@ export namespace User {
     return data;
   }
 
-  export async function get(userId: string): Promise<Info> {
+  async function visibleItem(userId: string) {
     const actor = useTenant();
     const item = await read(actor.providerId, userId);
     if (!item || !canSee(actor, toInfo(item))) throw NotFound("User");
-    return toInfo(item);
+    return item;
   }
 
+  export async function get(userId: string): Promise<Info> {
+    return infoFor(useTenant(), await visibleItem(userId));
+  }
+
+  /**
+   * Visibility is part of the query's filter and pages are filled to `limit` (ElectroDB `count`),
+   * so page sizes and cursors say nothing about users the caller cannot see.
+   */
   export const list = fn(ListInput, async ({ cursor, limit, role }) => {
     const actor = useTenant();
     const { providerId } = actor;
-    const page = await paginate(
+    const served = actor.clientIds === "all" ? undefined : actor.clientIds;
+    return paginate(
       (position) =>
         Outdesk.entities.user.query
           .byEmail({ providerId })
-          .where((attr, op) => (role ? op.eq(attr.role, role) : ""))
-          .go({ cursor: position, limit }),
-      { cursor, binding: Cursor.binding(providerId, "user.list", { role }), map: toInfo },
+          .where((attr, op) => {
+            const conditions = role ? [op.eq(attr.role, role)] : [];
+            if (served) {
+              const servesOne = served.map((id) => op.contains(attr.clientIds, id));
+              const ofMyClients = servesOne.length ? `(${servesOne.join(" OR ")})` : op.eq(attr.userId, "");
+              conditions.push(
+                actor.role === "agent"
+                  ? `(${op.ne(attr.role, "client_admin")} OR ${ofMyClients})`
+                  : `(${op.eq(attr.role, "client_admin")} AND ${ofMyClients})`,
+              );
+            }
+            return conditions.join(" AND ");
+          })
+          .go({ cursor: position, count: limit }),
+      { cursor, binding: Cursor.binding(providerId, "user.list", { role }), map: (item) => infoFor(actor, item) },
     );
-    return { ...page, items: page.items.filter((user) => canSee(actor, user)) };
   });
 
   export const update = fn(UpdateInput.extend({ userId: z.string() }), async ({ userId, version, ...changes }) => {
     const actor = useTenant();
-    const current = await get(userId);
+    const current = toInfo(await visibleItem(userId));
     assertCanManage(actor, current);
     const expected = version ?? current.version;
     const stale = Conflict("The user changed since you read it", { currentVersion: current.version });
@@ -204,23 +233,47 @@ export namespace User {
     if (changes.status === "active" && current.status === "invited") {
       throw InvalidField(["status"], "an invited user becomes active by accepting the invitation");
     }
-    const { data } = await Outdesk.entities.user
-      .patch({ providerId: actor.providerId, userId })
-      .set({
-        ...(changes.name ? { name: changes.name } : {}),
-        ...(changes.role ? { role: changes.role } : {}),
-        ...(clientIds ? { clientIds } : {}),
-        ...(changes.status && current.status !== "invited" ? { status: changes.status } : {}),
-        updatedAt: new Date().toISOString(),
-        version: current.version + 1,
-      })
+    const disabling = changes.status === "disabled" && current.status !== "disabled";
+    const patch = Outdesk.entities.user.patch({ providerId: actor.providerId, userId }).set({
+      ...(changes.name ? { name: changes.name } : {}),
+      ...(changes.role ? { role: changes.role } : {}),
+      ...(clientIds ? { clientIds } : {}),
+      ...(changes.status ? { status: changes.status } : {}),
+      updatedAt: new Date().toISOString(),
+      version: current.version + 1,
+    });
+    // Disabling ends every session for good (re-enabling does not revive them) and the invitation.
+    const { data } = await (disabling
+      ? patch.add({ sessionEpoch: 1 }).remove(["inviteHash", "inviteExpiresAt"])
+      : patch
+    )
       .where((attr, op) => op.eq(attr.version, current.version))
       .go({ response: "all_new" })
       .catch((error) => {
         throw isConditionFailure(error) ? stale : error;
       });
-    return toInfo(data as UserItem);
+    SessionCheck.userChanged(data as UserItem);
+    return infoFor(actor, data as UserItem);
   });
+
+  /** Revokes a pending invitation: the link stops working and the user is left disabled. */
+  export async function revokeInvite(userId: string): Promise<Info> {
+    const actor = useTenant();
+    const current = await visibleItem(userId);
+    assertCanManage(actor, toInfo(current));
+    const notPending = Conflict("The user has no pending invitation");
+    if (current.status !== "invited") throw notPending;
+    const { data } = await Outdesk.entities.user
+      .patch({ providerId: actor.providerId, userId })
+      .set({ status: "disabled", updatedAt: new Date().toISOString(), version: current.version + 1 })
+      .remove(["inviteHash", "inviteExpiresAt"])
+      .where((attr, op) => `${op.eq(attr.version, current.version)} AND ${op.eq(attr.status, "invited")}`)
+      .go({ response: "all_new" })
+      .catch((error) => {
+        throw isConditionFailure(error) ? Conflict("The user changed since you read it") : error;
+      });
+    return infoFor(actor, data as UserItem);
+  }
 
   /** Accepting an invitation sets the password and activates the user. Public: the token is the proof. */
   export const acceptInvite = fn(

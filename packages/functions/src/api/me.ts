@@ -1,9 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
+import { RateLimit } from "@outdesk/core/auth";
 import { Me } from "@outdesk/core/tenancy";
 import { router } from "./context";
-import { commonErrors } from "./errors";
+import { commonErrors, rateLimitError } from "./errors";
 import { bearer, json, jsonBody } from "./http";
-import { requireAuth } from "./middleware";
+import { clientIp, requireAuth } from "./middleware";
 
 export const me = router();
 me.use(requireAuth);
@@ -23,11 +24,14 @@ me.openapi(
     path: "/password",
     tags: ["Me"],
     summary: "Change my password",
+    description:
+      "Ends every other session of the user. Wrong current passwords are limited like logins: five lock the account with growing backoff (429 with Retry-After).",
     security: bearer,
     request: { body: jsonBody(Me.ChangePasswordInput) },
-    responses: { 204: { description: "Changed" }, ...commonErrors },
+    responses: { 204: { description: "Changed" }, ...commonErrors, ...rateLimitError },
   }),
   async (c) => {
+    await RateLimit.consume(`password:${clientIp(c)}`, 30, 300);
     await Me.changePassword(c.req.valid("json"));
     return c.body(null, 204);
   },

@@ -60,6 +60,15 @@ describe("ids, numbers and sizes", () => {
     expect(bulk.status).toBe(400);
     const list = await call(agent, "GET", "/v1/tickets?view=all&assigneeId=");
     expect(list.status).toBe(400);
+    const key = await call(admin, "POST", "/v1/api-keys", { name: "empty", clientId: "" });
+    expect(key.status).toBe(400);
+    const invite = await call(admin, "POST", "/v1/users", {
+      name: "Empty",
+      email: `empty-${Date.now()}@x.example`,
+      role: "agent",
+      clientIds: [""],
+    });
+    expect(invite.status).toBe(400);
   });
 
   it("refuses numbers DynamoDB cannot store exactly, on create and PATCH (400, not 500)", async () => {

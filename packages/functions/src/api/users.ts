@@ -70,7 +70,8 @@ users
       path: "/{userId}",
       tags,
       summary: "Update a user: name, role, client assignments, disable/enable",
-      description: "Conditional on `If-Match` or `version`. Role and client changes reach tokens at the next refresh.",
+      description:
+        "Conditional on `If-Match` or `version`. Role, client and status changes reach existing access tokens within the credential cache bound (≤ 20 s); disabling ends every session and a pending invitation, and re-enabling does not revive them.",
       security: bearer,
       request: { params, body: jsonBody(User.UpdateInput) },
       responses: { 200: json(User.Info, "Updated"), ...commonErrors, ...conflictError },
@@ -82,6 +83,23 @@ users
         version: expectedVersion(c, body.version),
         userId: c.req.valid("param").userId,
       });
+      etag(c, user.version);
+      return c.json(user, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{userId}/invitation",
+      tags,
+      summary: "Revoke a pending invitation",
+      description: "The invitation link stops working and the user is left disabled. 409 when nothing is pending.",
+      security: bearer,
+      request: { params },
+      responses: { 200: json(User.Info, "Revoked"), ...commonErrors, ...conflictError },
+    }),
+    async (c) => {
+      const user = await User.revokeInvite(c.req.valid("param").userId);
       etag(c, user.version);
       return c.json(user, 200);
     },
