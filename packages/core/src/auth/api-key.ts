@@ -35,7 +35,12 @@ export namespace ApiKey {
   export const CreateInput = z
     .strictObject({
       name: Name,
-      clientId: z.string().min(1, "must not be empty").max(64).optional().describe("scope the key to one client; omit for provider-wide"),
+      clientId: z
+        .string()
+        .min(1, "must not be empty")
+        .max(64)
+        .optional()
+        .describe("scope the key to one client; omit for provider-wide"),
     })
     .meta({ id: "ApiKeyCreate" });
 
