@@ -26,11 +26,15 @@ const viaRouter = (path: string, viewer: string, more: { method?: string; body?:
     },
   });
 
-const login = JSON.stringify({
-  provider: "no-such-provider",
-  email: "nobody@example.com",
-  password: "wrong password!",
-});
+// A different unknown account each time: the account lock (5 failures) must not mask the
+// per-address limit (30 per 5 minutes) these tests are about.
+let attempt = 0;
+const loginBody = () =>
+  JSON.stringify({
+    provider: "no-such-provider",
+    email: `nobody-${Date.now()}-${attempt++}@example.com`,
+    password: "wrong password!",
+  });
 
 describe("the API Lambda handler: security headers", () => {
   it("adds them to API answers, errors and the docs page, with the docs page's own CSP", async () => {
@@ -82,7 +86,7 @@ describe("the API Lambda handler: only the router may call it", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) {
       statuses.push(
-        (await viaRouter("/v1/auth/login", `${viewer}:${40000 + i}`, { method: "POST", body: login, edgeIp }))
+        (await viaRouter("/v1/auth/login", `${viewer}:${40000 + i}`, { method: "POST", body: loginBody(), edgeIp }))
           .statusCode ?? 0,
       );
     }
@@ -90,7 +94,7 @@ describe("the API Lambda handler: only the router may call it", () => {
     expect(statuses.slice(0, 30).every((status) => status === 401)).toBe(true);
     expect(statuses[30]).toBe(429);
     // Another viewer behind the same edge address (IPv6, bracketed form) has its own bucket.
-    const other = await viaRouter("/v1/auth/login", "[2001:db8::7]:443", { method: "POST", body: login, edgeIp });
+    const other = await viaRouter("/v1/auth/login", "[2001:db8::7]:443", { method: "POST", body: loginBody(), edgeIp });
     expect(other.statusCode).toBe(401);
   }, 120_000);
 
@@ -100,7 +104,7 @@ describe("the API Lambda handler: only the router may call it", () => {
     for (let i = 0; i < 31; i++) {
       const headers = { "content-type": "application/json", "cloudfront-viewer-address": `198.51.100.${i}:443` };
       statuses.push(
-        (await invoke(unguarded, { path: "/v1/auth/login", method: "POST", body: login, sourceIp, headers }))
+        (await invoke(unguarded, { path: "/v1/auth/login", method: "POST", body: loginBody(), sourceIp, headers }))
           .statusCode ?? 0,
       );
     }

@@ -34,8 +34,10 @@ export function createApiHandler(options: { routerSecret: string | undefined }) 
       markRouted(event);
     }
     const result = await dispatch(event, context);
-    // The app's own header of the same name, if any, wins.
-    result.headers = { ...headers, ...result.headers };
+    // Into the result's own object, no copy; the app's header of the same name, if any, wins.
+    result.headers ??= {};
+    const out = result.headers;
+    for (const name in headers) if (!(name in out)) out[name] = headers[name]!;
     return result;
   };
 }

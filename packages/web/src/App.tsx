@@ -1,6 +1,9 @@
 import { useEffect, useState } from "react";
 import { isLoggedIn, logout, onAuthChange, setTokens } from "./api";
+import { isolate } from "./bidi";
+import { ErrorBoundary } from "./ErrorBoundary";
 import { statusLabel } from "./format";
+import { isId, withQuery } from "./paths";
 import { Link, match, navigate, useLocation } from "./router";
 import { AcceptInvite, AdminClients, AdminUsers } from "./screens/Admin";
 import { Login } from "./screens/Login";
@@ -8,12 +11,17 @@ import { NewTicket } from "./screens/NewTicket";
 import { Queue } from "./screens/Queue";
 import { TicketView } from "./screens/TicketView";
 import { SessionProvider, useSession } from "./session";
-import { Spinner } from "./ui";
+import { NotFound, Spinner } from "./ui";
 
 export function App() {
   const [loggedIn, setLoggedIn] = useState(isLoggedIn());
   const location = useLocation();
-  useEffect(() => onAuthChange(() => setLoggedIn(isLoggedIn())), []);
+  useEffect(() => {
+    const off = onAuthChange(() => setLoggedIn(isLoggedIn()));
+    // The session restore may have settled before this subscription: read it again.
+    setLoggedIn(isLoggedIn());
+    return off;
+  }, []);
   const inviting = location.path === "/accept-invite";
   useEffect(() => {
     if (!loggedIn && !inviting && location.path !== "/login") navigate("/login", { replace: true });
@@ -46,11 +54,12 @@ function Shell() {
   useEffect(() => {
     if (path === "/") {
       const home = session.staff
-        ? "/tickets?view=mine"
-        : `/tickets?view=client&clientId=${session.clients[0]?.id ?? ""}&status=open`;
+        ? withQuery("/tickets", { view: "mine" })
+        : withQuery("/tickets", { view: "client", clientId: session.clients[0]?.id ?? "", status: "open" });
       navigate(home, { replace: true });
     }
   }, [path, session]);
+  const filteredClient = clientFilter !== "all" ? clientFilter : undefined;
   const visibleClients = session.clients.filter((client) => clientFilter === "all" || client.id === clientFilter);
   const current = `${path}${query.toString() ? `?${query}` : ""}`;
   const countFor = (clientId: string, status: string) =>
@@ -64,7 +73,12 @@ function Shell() {
       {count !== undefined && <span className="count">{count}</span>}
     </Link>
   );
-  const ticket = match("/clients/:clientId/tickets/:ticketId", path);
+  const ticketRoute = match("/clients/:clientId/tickets/:ticketId", path);
+  // Only ids the API could have issued reach a request; anything else is not found.
+  const ticket =
+    ticketRoute && isId("client", ticketRoute.clientId) && isId("ticket", ticketRoute.ticketId)
+      ? { clientId: ticketRoute.clientId, ticketId: ticketRoute.ticketId }
+      : null;
 
   return (
     <div className="shell">
@@ -72,7 +86,7 @@ function Shell() {
         <Link to="/" className="brand">
           Outdesk
         </Link>
-        <span className="muted">{session.me.provider.name}</span>
+        <bdi className="muted">{session.me.provider.name}</bdi>
         {session.staff && session.clients.length > 1 && (
           <select
             aria-label="Client"
@@ -86,7 +100,7 @@ function Shell() {
             <option value="all">All clients</option>
             {session.clients.map((client) => (
               <option key={client.id} value={client.id}>
-                {client.name}
+                {isolate(client.name)}
               </option>
             ))}
           </select>
@@ -96,7 +110,7 @@ function Shell() {
           New ticket
         </Link>
         <span className="user" data-testid="current-user">
-          {session.me.user?.name ?? "API key"} · {session.me.actor.role.replace("_", " ")}
+          <bdi>{session.me.user?.name ?? "API key"}</bdi> · {session.me.actor.role.replace("_", " ")}
         </span>
         <button type="button" className="link-button" onClick={() => void logout()}>
           Log out
@@ -105,17 +119,14 @@ function Shell() {
       <nav className="sidebar" aria-label="Views">
         {session.staff && (
           <section>
-            {view("/tickets?view=mine", "My tickets", session.counts?.mine, "view-mine")}
+            {view(withQuery("/tickets", { view: "mine" }), "My tickets", session.counts?.mine, "view-mine")}
             {view(
-              `/tickets?view=unassigned${clientFilter !== "all" ? `&clientId=${clientFilter}` : ""}`,
+              withQuery("/tickets", { view: "unassigned", clientId: filteredClient }),
               "Unassigned",
               unassigned,
               "view-unassigned",
             )}
-            {view(
-              `/tickets?view=all&status=open${clientFilter !== "all" ? `&clientId=${clientFilter}` : ""}`,
-              "All open",
-            )}
+            {view(withQuery("/tickets", { view: "all", status: "open", clientId: filteredClient }), "All open")}
           </section>
         )}
         {session.me.actor.role !== "agent" && (
@@ -128,10 +139,12 @@ function Shell() {
         )}
         {visibleClients.map((client) => (
           <section key={client.id} data-testid={`client-views-${client.ticketPrefix}`}>
-            <h3>{client.name}</h3>
+            <h3>
+              <bdi>{client.name}</bdi>
+            </h3>
             {queueStatuses.map((status) =>
               view(
-                `/tickets?view=client&clientId=${client.id}&status=${status}`,
+                withQuery("/tickets", { view: "client", clientId: client.id, status }),
                 statusLabel[status] ?? status,
                 countFor(client.id, status),
                 `view-${client.ticketPrefix}-${status}`,
@@ -141,23 +154,27 @@ function Shell() {
         ))}
       </nav>
       <main className="content">
-        {ticket ? (
-          <TicketView
-            key={`${ticket.clientId}/${ticket.ticketId}`}
-            clientId={ticket.clientId!}
-            ticketId={ticket.ticketId!}
-          />
-        ) : path === "/new" ? (
-          <NewTicket defaultClientId={clientFilter !== "all" ? clientFilter : undefined} />
-        ) : path === "/admin/clients" ? (
-          <AdminClients />
-        ) : path === "/admin/users" ? (
-          <AdminUsers />
-        ) : path === "/tickets" ? (
-          <Queue key={current} query={query} />
-        ) : (
-          <Spinner />
-        )}
+        <ErrorBoundary resetKey={current}>
+          {ticket ? (
+            <TicketView
+              key={`${ticket.clientId}/${ticket.ticketId}`}
+              clientId={ticket.clientId}
+              ticketId={ticket.ticketId}
+            />
+          ) : path === "/new" ? (
+            <NewTicket defaultClientId={filteredClient} />
+          ) : path === "/admin/clients" ? (
+            <AdminClients />
+          ) : path === "/admin/users" ? (
+            <AdminUsers />
+          ) : path === "/tickets" ? (
+            <Queue key={current} query={query} />
+          ) : path === "/" ? (
+            <Spinner />
+          ) : (
+            <NotFound />
+          )}
+        </ErrorBoundary>
       </main>
     </div>
   );

@@ -88,6 +88,8 @@ export async function api<T>(
 ): Promise<T> {
   const auth = path.startsWith("/v1/auth/");
   if (restoring && !auth) await restoring;
+  // No session (the restore found none): nothing to send that could succeed.
+  if (!auth && !accessToken) throw new ApiError(401, { code: "unauthorized", message: "Log in first" });
   const send = () =>
     fetch(path, {
       method,
@@ -117,6 +119,7 @@ export async function login(provider: string, email: string, password: string) {
 
 /** Ends the session on the server (which clears the cookie) and forgets the access token. */
 export async function logout() {
-  setTokens(null);
+  // The session ends on the server first: the console shows the login once the cookie is gone.
   await api("POST", "/v1/auth/logout").catch(() => undefined);
+  setTokens(null);
 }

@@ -134,7 +134,8 @@ describe("agent console", () => {
     await page.waitForSelector('[data-testid="ticket-subject"]');
     // A colleague changes the ticket behind this page's back.
     const [, , clientId, , ticketId] = new URL(page.url()).pathname.split("/");
-    const token = await page.evaluate<string>(`JSON.parse(localStorage.getItem("outdesk.tokens") ?? "{}").accessToken`);
+    // Its own login: the console keeps its access token in memory, out of reach of page scripts.
+    const token = await apiToken("maya@northwind.example");
     const response = await fetch(`${stack.url}/v1/clients/${clientId}/tickets/${ticketId}`, {
       method: "PATCH",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -237,4 +238,196 @@ describe("provider admin", () => {
     expect(await invitee.locator('[data-testid="admin-links"]').count()).toBe(0);
     await invitee.close();
   }, 90_000);
+});
+
+/** Logs in over the API (not through a page): for setting up data the console then shows. */
+async function apiToken(email: string): Promise<string> {
+  const response = await fetch(`${stack.url}/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ provider: "northwind", email, password: "outdesk-demo" }),
+  });
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+async function createTicket(token: string, body: Record<string, unknown>): Promise<{ id: string; clientId: string }> {
+  const clients = await fetch(`${stack.url}/v1/clients?limit=100&status=active`, {
+    headers: { authorization: `Bearer ${token}` },
+  }).then((r) => r.json() as Promise<{ items: { id: string; ticketPrefix: string }[] }>);
+  const acme = clients.items.find((client) => client.ticketPrefix === "ACME")!;
+  const response = await fetch(`${stack.url}/v1/tickets`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ clientId: acme.id, ...body }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { id: string; clientId: string };
+}
+
+/** Every request the page makes to the stack, as path + query. */
+function recordRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.origin === stack.url) seen.push(`${url.pathname}${url.search}`);
+  });
+  return seen;
+}
+
+// What the console loads for any screen: the page, its assets, the session and token refreshes.
+const sessionRequests = new Set([
+  "/v1/me",
+  "/v1/clients?limit=100&status=active",
+  "/v1/users?limit=100",
+  "/v1/tickets/counts",
+]);
+const expected = (path: string) =>
+  path.startsWith("/assets/") || path.startsWith("/v1/auth/") || sessionRequests.has(path) || path === "/favicon.ico";
+
+describe("console defences", () => {
+  it("a crafted or unknown URL shows not found and calls no other API path", async () => {
+    const page = await loginAs("maya@northwind.example");
+    const seen = recordRequests(page);
+    const crafted = "/clients/..%2F..%2Fv1%2Fusers%3Flimit%3D1%23/tickets/x";
+    await page.goto(`${stack.url}${crafted}`);
+    await page.waitForSelector('[data-testid="not-found"]', { timeout: 10_000 });
+    expect(seen.filter((path) => !expected(path) && path !== crafted)).toEqual([]);
+
+    // Well-formed ids are still checked against the API's id patterns before any request.
+    seen.length = 0;
+    await page.goto(`${stack.url}/clients/cli_abcdefghjkmn/tickets/tkt_..%2Fcounts`);
+    await page.waitForSelector('[data-testid="not-found"]');
+    expect(seen.filter((path) => path.startsWith("/v1/") && !expected(path))).toEqual([]);
+
+    // A malformed escape is not a crash either.
+    await page.goto(`${stack.url}/clients/%E0%A4%A/tickets/tkt_x`);
+    await page.waitForSelector('[data-testid="not-found"]');
+
+    await page.goto(`${stack.url}/no/such/screen`);
+    await page.waitForSelector('[data-testid="not-found"]', { timeout: 10_000 });
+    await page.click('[data-testid="not-found"] a');
+    await page.waitForSelector('[data-testid="queue-title"]');
+    await page.close();
+  }, 60_000);
+
+  it("an answer the console cannot render shows an error screen, not a blank page", async () => {
+    const page = await loginAs("maya@northwind.example");
+    await page.route(/\/v1\/clients\/[^/]+\/tickets\/[^/?]+$/, (route) =>
+      route.fulfill({ status: 200, contentType: "application/json", body: '{"items":[]}' }),
+    );
+    await page.click('[data-testid="view-ACME-open"]');
+    await page.waitForSelector('[data-testid="ticket-row"]');
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('[data-testid="error-screen"]', { timeout: 10_000 });
+    // The shell stays usable: the next screen renders again.
+    await page.unroute(/\/v1\/clients\/[^/]+\/tickets\/[^/?]+$/);
+    await page.click('[data-testid="view-mine"]');
+    await page.waitForSelector('[data-testid="queue-title"]');
+    await page.close();
+  }, 60_000);
+
+  it("a link in message HTML opens a new tab without an opener and leaves the frame in place", async () => {
+    const token = await apiToken("maya@northwind.example");
+    const ticket = await createTicket(token, {
+      subject: "Link in the message",
+      body: "See the status page",
+      bodyHtml: `<p>See <a href="${stack.url}/health">the status page</a></p>`,
+      requester: { name: "Link Tester", email: "links@acme.example" },
+    });
+    const page = await loginAs("maya@northwind.example");
+    await page.goto(`${stack.url}/clients/${ticket.clientId}/tickets/${ticket.id}`);
+    const frame = page.frameLocator("iframe.html-body");
+    const link = frame.locator("a", { hasText: "the status page" });
+    await link.waitFor();
+    // The frame's stylesheet is a file (a strict CSP blocks inline styles): it applied.
+    expect(
+      await frame.locator("body").evaluate((body) => body.ownerDocument.defaultView!.getComputedStyle(body).marginTop),
+    ).toBe("0px");
+    expect(await link.getAttribute("rel")).toContain("noopener");
+    expect(await link.getAttribute("rel")).toContain("noreferrer");
+    const popupOpened = page.context().waitForEvent("page", { timeout: 10_000 });
+    await link.click();
+    const popup = await popupOpened;
+    await popup.waitForLoadState();
+    expect(popup.url()).toBe(`${stack.url}/health`);
+    expect(await popup.evaluate("window.opener")).toBeNull();
+    // The message is still shown in its frame.
+    expect(await link.textContent()).toBe("the status page");
+    await popup.close();
+    await page.close();
+  }, 60_000);
+
+  it("a U+202E in a subject or name is isolated from the text around it", async () => {
+    const token = await apiToken("maya@northwind.example");
+    const subject = "Invoice \u202Efdp.exe";
+    const name = "\u202EEve Override";
+    const ticket = await createTicket(token, {
+      subject,
+      body: "Please see the attachment",
+      requester: { name, email: "eve@acme.example" },
+    });
+    const page = await loginAs("maya@northwind.example");
+    await page.goto(`${stack.url}/clients/${ticket.clientId}/tickets/${ticket.id}`);
+    await page.waitForSelector('[data-testid="ticket-subject"]');
+    /**
+     * For each text node holding `text` under `selector`: is the nearest isolating element around
+     * it (a bdi, or computed unicode-bidi isolate, which block elements and cells have by default)
+     * holding exactly `text`, so that nothing next to it can be flipped?
+     */
+    // Globals are reached through each element's document: this file is type-checked without the DOM library.
+    const isolated = (selector: string, text: string) =>
+      page.locator(selector).evaluateAll((roots, text) => {
+        const results: boolean[] = [];
+        for (const root of roots) {
+          const view = root.ownerDocument.defaultView!;
+          const isolates = (element: typeof root) =>
+            element.tagName === "BDI" ||
+            ["isolate", "isolate-override"].includes(view.getComputedStyle(element).unicodeBidi);
+          const walker = root.ownerDocument.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (!node.textContent?.includes(text)) continue;
+            let element = node.parentElement;
+            while (element && !isolates(element)) element = element.parentElement;
+            results.push(element?.textContent === text);
+          }
+        }
+        return results;
+      }, text);
+    expect(await isolated('[data-testid="ticket-subject"]', subject)).toEqual([true]);
+    expect(await isolated(".ticket-head", name)).toEqual([true]);
+    expect(await isolated(".ticket-head", "eve@acme.example")).toEqual([true]);
+
+    await page.click('[data-testid="view-ACME-new"]');
+    await page.waitForSelector(`[data-testid="ticket-row"] >> text=Invoice`);
+    const rows = '[data-testid="ticket-row"]';
+    expect(await isolated(rows, subject)).toEqual([true]);
+    expect(await isolated(rows, name)).toEqual([true]);
+    await shot(page, "10-bidi-isolated");
+    await page.close();
+  }, 60_000);
+
+  it("bidi controls in an attachment's name are neutralised where it is shown", async () => {
+    const token = await apiToken("maya@northwind.example");
+    const ticket = await createTicket(token, {
+      subject: "Attachment from older mail",
+      body: "Invoice attached",
+      requester: { name: "Old Mail", email: "old@acme.example" },
+    });
+    const page = await loginAs("maya@northwind.example");
+    // Names stored before the schema dropped bidi controls still carry them.
+    await page.route(/\/v1\/clients\/[^/]+\/tickets\/[^/?]+$/, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { messages: { attachments: unknown[] }[] };
+      body.messages[0]!.attachments = [
+        { filename: "invoice\u202Efdp.exe", contentType: "application/pdf", size: 2048 },
+      ];
+      await route.fulfill({ response, json: body });
+    });
+    await page.goto(`${stack.url}/clients/${ticket.clientId}/tickets/${ticket.id}`);
+    const attachment = page.locator('[data-testid="attachment"]');
+    await attachment.waitFor();
+    expect(await attachment.textContent()).toContain("invoicefdp.exe");
+    expect(await attachment.textContent()).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    await page.close();
+  }, 60_000);
 });

@@ -36,7 +36,11 @@ export function match(pattern: string, path: string): Record<string, string> | n
   );
   const found = regex.exec(path);
   if (!found) return null;
-  return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? "")]));
+  try {
+    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? "")]));
+  } catch {
+    return null; // a malformed escape (`%E0%A4%A`) matches nothing
+  }
 }
 
 export function Link({ to, ...props }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {

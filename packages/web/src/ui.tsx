@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { statusLabel } from "./format";
+import { Link } from "./router";
 
 export function Spinner({ label = "Loading…" }: { label?: string }) {
   return (
@@ -49,5 +50,18 @@ export function Options({ values, label }: { values: readonly string[]; label?: 
         </option>
       ))}
     </>
+  );
+}
+
+/** Unknown routes and ids that cannot exist: said at once, with a way back. */
+export function NotFound() {
+  return (
+    <div className="center-note" role="alert" data-testid="not-found">
+      <h1>Page not found</h1>
+      <p className="muted">There is nothing at this address.</p>
+      <Link to="/" className="button">
+        Back to your tickets
+      </Link>
+    </div>
   );
 }

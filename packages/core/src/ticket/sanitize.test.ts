@@ -282,6 +282,10 @@ describe("sanitizeMessageHtml: formatting survives", () => {
     expect(sanitizeMessageHtml('<a href="mailto:help@example.com">mail</a>')).toBe(
       '<a href="mailto:help@example.com" rel="noopener noreferrer nofollow" target="_blank">mail</a>',
     );
+    // The message frame opens links as popups: whatever the mail says, only the fixed rel/target remain.
+    expect(
+      sanitizeMessageHtml('<A HREF="https://x.example" TARGET="_self" REL="opener" target="frame" rel="x">x</A>'),
+    ).toBe('<a href="https://x.example" rel="noopener noreferrer nofollow" target="_blank">x</a>');
   });
 
   it("drops disallowed elements and attributes but keeps their text", () => {

@@ -22,12 +22,12 @@ export const docsCsp =
   "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
- * The console (Vite build: external module scripts only). Inline styles stay allowed because the
- * sandboxed srcdoc frame that shows mail HTML inherits this policy, and mail is styled inline; no
- * user HTML reaches the console's own document, and inline script stays blocked.
+ * The console (Vite build: external module scripts and stylesheets only). The sandboxed srcdoc
+ * frame that shows mail HTML inherits this policy too: its stylesheet is a file, and sanitized
+ * mail keeps no style attributes, so neither needs inline styles.
  */
 export const consoleCsp =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** HSTS on AWS only (the local server is plain HTTP on localhost): two years, subdomains too. */

@@ -1,6 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { ApiError, api } from "../api";
+import { isolate } from "../bidi";
 import { when } from "../format";
+import { path, withQuery } from "../paths";
 import { type ClientInfo, type TicketField, type UserInfo, useSession } from "../session";
 import { Empty, ErrorNote, Options, Spinner } from "../ui";
 
@@ -42,14 +44,14 @@ function useReloading<T>(fetch: () => Promise<T>) {
 
 async function loadClients(): Promise<Client[]> {
   const [active, archived] = await Promise.all([
-    api<{ items: Client[] }>("GET", "/v1/clients?limit=100&status=active"),
-    api<{ items: Client[] }>("GET", "/v1/clients?limit=100&status=archived"),
+    api<{ items: Client[] }>("GET", withQuery("/v1/clients", { limit: "100", status: "active" })),
+    api<{ items: Client[] }>("GET", withQuery("/v1/clients", { limit: "100", status: "archived" })),
   ]);
   return [...active.items, ...archived.items];
 }
 
 async function loadUsers(): Promise<User[]> {
-  return (await api<{ items: User[] }>("GET", "/v1/users?limit=100")).items;
+  return (await api<{ items: User[] }>("GET", withQuery("/v1/users", { limit: "100" }))).items;
 }
 
 /** Provider admins: the client companies, their support addresses, settings and ticket fields. */
@@ -90,7 +92,9 @@ export function AdminClients() {
                       onCancel={() => setEditing(null)}
                       onSave={(body) =>
                         act(async () => {
-                          await api("PATCH", `/v1/clients/${client.id}`, body, { "if-match": `"${client.version}"` });
+                          await api("PATCH", path`/v1/clients/${client.id}`, body, {
+                            "if-match": `"${client.version}"`,
+                          });
                           setEditing(null);
                         })
                       }
@@ -100,11 +104,16 @@ export function AdminClients() {
               ) : (
                 <tr key={client.id}>
                   <td>
-                    <strong>{client.name}</strong> <span className="muted">{client.slug}</span>
+                    <strong>
+                      <bdi>{client.name}</bdi>
+                    </strong>{" "}
+                    <bdi className="muted">{client.slug}</bdi>
                   </td>
                   <td className="mono">{client.ticketPrefix}</td>
-                  <td>{client.supportAddresses.join(", ") || "—"}</td>
-                  <td>{client.timeZone}</td>
+                  <td>{client.supportAddresses.map(isolate).join(", ") || "—"}</td>
+                  <td>
+                    <bdi>{client.timeZone}</bdi>
+                  </td>
                   <td>{client.autoCloseDays} days</td>
                   <td>{client.status}</td>
                   <td className="row-actions">
@@ -115,7 +124,12 @@ export function AdminClients() {
                       type="button"
                       onClick={() =>
                         act(() =>
-                          api("POST", `/v1/clients/${client.id}/${client.status === "active" ? "archive" : "restore"}`),
+                          api(
+                            "POST",
+                            client.status === "active"
+                              ? path`/v1/clients/${client.id}/archive`
+                              : path`/v1/clients/${client.id}/restore`,
+                          ),
                         )
                       }
                     >
@@ -290,7 +304,7 @@ export function AdminUsers() {
   const providerAdmin = session.me.actor.role === "provider_admin";
 
   const setClients = (user: User, clientIds: string[]) =>
-    act(() => api("PATCH", `/v1/users/${user.id}`, { clientIds }, { "if-match": `"${user.version}"` }));
+    act(() => api("PATCH", path`/v1/users/${user.id}`, { clientIds }, { "if-match": `"${user.version}"` }));
 
   return (
     <section className="admin">
@@ -303,14 +317,14 @@ export function AdminUsers() {
             const result = await api<{ inviteToken: string; user: User }>("POST", "/v1/users", body);
             setInvite({
               email: result.user.email,
-              link: `${window.location.origin}/accept-invite?token=${encodeURIComponent(result.inviteToken)}`,
+              link: `${window.location.origin}${withQuery("/accept-invite", { token: result.inviteToken })}`,
             });
           })
         }
       />
       {invite && (
         <div className="notice" data-testid="invite-link">
-          Send this link to {invite.email} (valid 7 days, shown once): <code>{invite.link}</code>
+          Send this link to <bdi>{invite.email}</bdi> (valid 7 days, shown once): <code>{invite.link}</code>
         </div>
       )}
       {!users ? (
@@ -331,7 +345,10 @@ export function AdminUsers() {
             {users.map((user) => (
               <tr key={user.id}>
                 <td>
-                  <strong>{user.name}</strong> <span className="muted">{user.email}</span>
+                  <strong>
+                    <bdi>{user.name}</bdi>
+                  </strong>{" "}
+                  <bdi className="muted">{user.email}</bdi>
                 </td>
                 <td>{user.role.replace("_", " ")}</td>
                 <td>
@@ -344,7 +361,7 @@ export function AdminUsers() {
                       onChange={(clientIds) => void setClients(user, clientIds)}
                     />
                   ) : (
-                    user.clientIds.map(session.clientName).join(", ")
+                    user.clientIds.map((id) => isolate(session.clientName(id))).join(", ")
                   )}
                 </td>
                 <td>{user.status}</td>
@@ -359,7 +376,7 @@ export function AdminUsers() {
                           act(() =>
                             api(
                               "PATCH",
-                              `/v1/users/${user.id}`,
+                              path`/v1/users/${user.id}`,
                               { status: user.status === "active" ? "disabled" : "active" },
                               { "if-match": `"${user.version}"` },
                             ),
@@ -399,7 +416,7 @@ function ClientChecks({
               onChange(e.target.checked ? [...selected, client.id] : selected.filter((id) => id !== client.id))
             }
           />
-          {client.name}
+          <bdi>{client.name}</bdi>
         </label>
       ))}
     </div>

@@ -1,6 +1,8 @@
 import { type FormEvent, useState } from "react";
 import { ApiError, api } from "../api";
+import { isolate } from "../bidi";
 import { priorities, types } from "../format";
+import { ticketLink } from "../paths";
 import { navigate } from "../router";
 import { useSession } from "../session";
 import { ErrorNote, Options } from "../ui";
@@ -40,7 +42,7 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
         tags: form.tags.split(/[\s,]+/).filter(Boolean),
       });
       session.reloadCounts();
-      navigate(`/clients/${ticket.clientId}/tickets/${ticket.id}`);
+      navigate(ticketLink(ticket.clientId, ticket.id));
     } catch (reason) {
       setError(reason instanceof ApiError ? reason.detail : "Could not create the ticket");
       setBusy(false);
@@ -56,7 +58,7 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
           <select value={clientId} onChange={(e) => setClientId(e.target.value)} name="clientId">
             {session.clients.map((client) => (
               <option key={client.id} value={client.id}>
-                {client.name}
+                {isolate(client.name)}
               </option>
             ))}
           </select>

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, api } from "../api";
+import { isolate } from "../bidi";
 import { ago, priorities, statuses, statusLabel, tiers } from "../format";
-
-const escalatedTiers = tiers.filter((tier) => tier !== "L1");
-
+import { ticketLink } from "../paths";
 import { Link, navigate } from "../router";
 import { useSession } from "../session";
 import { Empty, ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
+
+const escalatedTiers = tiers.filter((tier) => tier !== "L1");
 
 export interface TicketSummary {
   id: string;
@@ -15,7 +16,8 @@ export interface TicketSummary {
   subject: string;
   status: string;
   priority: string;
-  tier: string;
+  /** Internal work: null for client admins. */
+  tier: string | null;
   assigneeId: string | null;
   requester: { name: string | null; email: string };
   tags: string[];
@@ -32,7 +34,7 @@ function title(query: URLSearchParams, clientName: (id: string) => string) {
   const status = statusLabel[query.get("status") ?? ""] ?? "";
   if (view === "mine") return "My tickets";
   if (view === "unassigned") return "Unassigned";
-  if (view === "client") return `${clientName(query.get("clientId") ?? "")} · ${status || "Open"}`;
+  if (view === "client") return `${isolate(clientName(query.get("clientId") ?? ""))} · ${status || "Open"}`;
   return `All ${status.toLowerCase() || "open"}`;
 }
 
@@ -84,7 +86,7 @@ export function Queue({ query }: { query: URLSearchParams }) {
       else if (event.key === "k") setSelected((i) => Math.max(i - 1, 0));
       else if (event.key === "Enter" && sorted[selected]) {
         const ticket = sorted[selected]!;
-        navigate(`/clients/${ticket.clientId}/tickets/${ticket.id}`);
+        navigate(ticketLink(ticket.clientId, ticket.id));
       } else return;
       event.preventDefault();
     };
@@ -151,24 +153,30 @@ export function Queue({ query }: { query: URLSearchParams }) {
                 data-testid="ticket-row"
                 className={index === selected ? "selected" : undefined}
                 onClick={() => setSelected(index)}
-                onDoubleClick={() => navigate(`/clients/${ticket.clientId}/tickets/${ticket.id}`)}
+                onDoubleClick={() => navigate(ticketLink(ticket.clientId, ticket.id))}
               >
                 <td className="mono">{ticket.key}</td>
                 <td>
-                  <Link to={`/clients/${ticket.clientId}/tickets/${ticket.id}`}>{ticket.subject}</Link>
+                  <Link to={ticketLink(ticket.clientId, ticket.id)}>
+                    <bdi>{ticket.subject}</bdi>
+                  </Link>
                   {ticket.tags.length > 0 && (
-                    <span className="tags-inline">{ticket.tags.map((tag) => `#${tag}`).join(" ")}</span>
+                    <span className="tags-inline">{ticket.tags.map((tag) => `#${isolate(tag)}`).join(" ")}</span>
                   )}
                 </td>
-                <td>{ticket.requester.name ?? ticket.requester.email}</td>
+                <td>
+                  <bdi>{ticket.requester.name ?? ticket.requester.email}</bdi>
+                </td>
                 <td>
                   <StatusBadge status={ticket.status} />
                 </td>
                 <td>
                   <PriorityBadge priority={ticket.priority} />
                 </td>
-                <td>{ticket.tier}</td>
-                <td>{session.userName(ticket.assigneeId)}</td>
+                <td>{ticket.tier ?? ""}</td>
+                <td>
+                  <bdi>{session.userName(ticket.assigneeId)}</bdi>
+                </td>
                 <td title={ticket.updatedAt}>{ago(ticket.updatedAt)}</td>
               </tr>
             ))}
@@ -199,6 +207,7 @@ const facets = ["priority", "tier", "tag", "assigneeId"];
 
 /** Filters live in the URL, so a filtered view can be bookmarked and shared. */
 function Filters({ query }: { query: URLSearchParams }) {
+  const session = useSession();
   const [tag, setTag] = useState(query.get("tag") ?? "");
   const view = query.get("view") ?? "all";
   const set = (key: string, value: string) => {
@@ -222,7 +231,7 @@ function Filters({ query }: { query: URLSearchParams }) {
     <fieldset className="filters" aria-label="Filters">
       {view !== "client" && select("status", "Status", statuses, (s) => statusLabel[s] ?? s)}
       {narrowable && select("priority", "Priority", priorities)}
-      {narrowable && select("tier", "Tier", escalatedTiers)}
+      {narrowable && session.staff && select("tier", "Tier", escalatedTiers)}
       {narrowable && (
         <form
           onSubmit={(e) => {

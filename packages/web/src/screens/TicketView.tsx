@@ -1,6 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { ApiError, api } from "../api";
+import { displayFilename, isolate } from "../bidi";
 import { priorities, statuses, statusLabel, tiers, types, when } from "../format";
+import frameStyles from "../message-frame.css?url";
+import { ticketApi, ticketLink, withQuery } from "../paths";
 import { Link } from "../router";
 import { useSession } from "../session";
 import { ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
@@ -13,7 +16,8 @@ interface Ticket extends TicketSummary {
   channel: string;
   ccs: string[];
   fields: Record<string, string | number | boolean | null>;
-  timeSpentMinutes: number;
+  /** Internal work: null for client admins. */
+  timeSpentMinutes: number | null;
   mergedInto: string | null;
   firstReplyAt: string | null;
 }
@@ -24,6 +28,7 @@ interface Message {
   author: { type: string; id: string | null; name: string };
   bodyText: string;
   bodyHtml: string | null;
+  attachments: { filename: string; contentType: string; size: number }[];
   channel: string;
   timeSpentMinutes: number;
   mergedFrom: string | null;
@@ -42,15 +47,32 @@ interface Event {
 
 interface Page {
   ticket: Ticket;
+  /** A long thread's page holds its newest messages; this cursor reads the ones before. */
+  olderMessages: string | null;
   messages: Message[];
   events: Event[];
 }
 
-/** Mail HTML is shown in a sandboxed frame with no scripts and no remote loads. */
+/**
+ * Mail HTML is shown in a sandboxed frame with no scripts and no remote loads. Its links open in
+ * a new tab (the sanitizer writes target=_blank rel=noopener; `<base>` covers any it missed):
+ * the frame may open popups, and they escape the sandbox so the linked page works normally.
+ * Never allow-scripts here, nor allow-same-origin.
+ */
 function HtmlBody({ html }: { html: string }) {
-  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><style>body{font:14px system-ui,sans-serif;margin:0;color:#1f2937}</style>${html}`;
-  return <iframe className="html-body" title="Message" sandbox="" srcDoc={doc} />;
+  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src data:"><base target="_blank"><link rel="stylesheet" href="${frameStyles}">${html}`;
+  return (
+    <iframe
+      className="html-body"
+      title="Message"
+      sandbox="allow-popups allow-popups-to-escape-sandbox"
+      referrerPolicy="no-referrer"
+      srcDoc={doc}
+    />
+  );
 }
+
+const kilobytes = (size: number) => (size < 1024 ? `${size} B` : `${Math.ceil(size / 1024)} KB`);
 
 function describe(event: Event, name: (id: string | null) => string): string {
   const show = (value: unknown) =>
@@ -59,10 +81,11 @@ function describe(event: Event, name: (id: string | null) => string): string {
       : value === null || (Array.isArray(value) && value.length === 0)
         ? "—"
         : Array.isArray(value)
-          ? value.join(", ")
+          ? value.map((item) => isolate(String(item))).join(", ")
           : typeof value === "object"
             ? JSON.stringify(value)
             : String(value);
+  const shown = (value: unknown) => isolate(show(value));
   switch (event.field) {
     case "created":
       return "created the ticket";
@@ -77,7 +100,7 @@ function describe(event: Event, name: (id: string | null) => string): string {
     case "status":
       return `changed status ${statusLabel[String(event.from)] ?? event.from} → ${statusLabel[String(event.to)] ?? event.to}`;
     default:
-      return `changed ${event.field} ${show(event.from)} → ${show(event.to)}`;
+      return `changed ${isolate(event.field)} ${shown(event.from)} → ${shown(event.to)}`;
   }
 }
 
@@ -86,7 +109,7 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const path = `/v1/clients/${clientId}/tickets/${ticketId}`;
+  const path = ticketApi(clientId, ticketId);
 
   const reload = useCallback(async () => {
     try {
@@ -148,14 +171,16 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
           <span className="mono muted" data-testid="ticket-key">
             {ticket.key}
           </span>
-          <h1 data-testid="ticket-subject">{ticket.subject}</h1>
+          <h1 data-testid="ticket-subject">
+            <bdi>{ticket.subject}</bdi>
+          </h1>
           <div className="head-badges">
             <StatusBadge status={ticket.status} />
             <PriorityBadge priority={ticket.priority} />
-            <span className="badge">{ticket.tier}</span>
+            {ticket.tier && <span className="badge">{ticket.tier}</span>}
             <span className="muted">
-              {session.clientName(clientId)} · {ticket.requester.name ?? ""} &lt;{ticket.requester.email}&gt; · via{" "}
-              {ticket.channel}
+              <bdi>{session.clientName(clientId)}</bdi> · {ticket.requester.name && <bdi>{ticket.requester.name}</bdi>}{" "}
+              &lt;<bdi>{ticket.requester.email}</bdi>&gt; · via {ticket.channel}
             </span>
           </div>
           {ticket.mergedInto && <div className="notice">Merged into another ticket; it continues there.</div>}
@@ -165,6 +190,30 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
             {notice}
           </div>
         )}
+        {page.olderMessages && (
+          <button
+            type="button"
+            className="link"
+            data-testid="older-messages"
+            onClick={async () => {
+              try {
+                const older = await api<Pick<Page, "messages" | "olderMessages">>(
+                  "GET",
+                  `${path}/messages?before=${encodeURIComponent(page.olderMessages ?? "")}`,
+                );
+                setPage({
+                  ...page,
+                  messages: [...older.messages, ...page.messages],
+                  olderMessages: older.olderMessages,
+                });
+              } catch (reason) {
+                setNotice(reason instanceof ApiError ? reason.detail : String(reason));
+              }
+            }}
+          >
+            Show earlier messages
+          </button>
+        )}
         <ol className="messages">
           {page.messages.map((message) => (
             <li
@@ -173,7 +222,9 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
               data-testid={`message-${message.visibility}`}
             >
               <div className="message-meta">
-                <strong>{message.author.name}</strong>
+                <strong>
+                  <bdi>{message.author.name}</bdi>
+                </strong>
                 <span className="muted">{message.author.type.replace("_", " ")}</span>
                 {message.visibility === "internal" && <span className="badge note-badge">Internal note</span>}
                 {message.mergedFrom && <span className="muted">from {message.mergedFrom}</span>}
@@ -183,6 +234,17 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
                 </time>
               </div>
               {message.bodyHtml ? <HtmlBody html={message.bodyHtml} /> : <p className="body">{message.bodyText}</p>}
+              {message.attachments.length > 0 && (
+                <ul className="attachments" aria-label="Attachments">
+                  {message.attachments.map((attachment, index) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: names may repeat; the list never reorders
+                    <li key={index} data-testid="attachment">
+                      <bdi>{displayFilename(attachment.filename)}</bdi>{" "}
+                      <span className="muted small">{kilobytes(attachment.size)}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
               {message.timeSpentMinutes > 0 && <div className="muted small">{message.timeSpentMinutes} min logged</div>}
             </li>
           ))}
@@ -245,10 +307,17 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
             {[...page.events].reverse().map((event) => (
               <li key={event.id}>
                 <span>
-                  <strong>{event.actor.type === "system" ? "Outdesk" : session.userName(event.actor.id)}</strong>{" "}
-                  {describe(event, session.userName)}
+                  <strong>
+                    <bdi>{event.actor.type === "system" ? "Outdesk" : session.userName(event.actor.id)}</bdi>
+                  </strong>{" "}
+                  {describe(event, (id) => isolate(session.userName(id)))}
                 </span>
-                {event.reason && <em> — {event.reason}</em>}
+                {event.reason && (
+                  <em>
+                    {" "}
+                    — <bdi>{event.reason}</bdi>
+                  </em>
+                )}
                 <time className="muted small" dateTime={event.at}>
                   {when(event.at.slice(0, 24))}
                 </time>
@@ -423,7 +492,7 @@ function StaffPanel({
           <option value="">Unassigned</option>
           {assignees.map((user) => (
             <option key={user.id} value={user.id}>
-              {user.name}
+              {isolate(user.name)}
             </option>
           ))}
         </select>
@@ -475,7 +544,7 @@ function StaffPanel({
         <select
           data-testid="tier"
           disabled={disabled}
-          value={tier ?? ticket.tier}
+          value={tier ?? ticket.tier ?? "L1"}
           onChange={(e) => setTier(e.target.value === ticket.tier ? null : e.target.value)}
         >
           <Options values={tiers} />
@@ -501,11 +570,11 @@ function StaffPanel({
         <div className="chips">
           {ticket.tags.map((t) => (
             <span key={t} className="chip">
-              {t}
+              <bdi>{t}</bdi>
               {!disabled && (
                 <button
                   type="button"
-                  aria-label={`Remove ${t}`}
+                  aria-label={`Remove ${isolate(t)}`}
                   onClick={() => void change({ removeTags: [t] }, { tags: ticket.tags.filter((x) => x !== t) })}
                 >
                   ×
@@ -534,7 +603,7 @@ function StaffPanel({
         )}
       </div>
       <div className="muted small">
-        {ticket.timeSpentMinutes} min logged · created {when(ticket.createdAt)}
+        {ticket.timeSpentMinutes !== null && `${ticket.timeSpentMinutes} min logged · `}created {when(ticket.createdAt)}
       </div>
     </div>
   );
@@ -562,21 +631,26 @@ function Fields({
         if (!editable) {
           return (
             <div key={field.key} className="field-row">
-              <span className="label">{label}</span> {value === undefined || value === null ? "—" : String(value)}
+              <span className="label">
+                <bdi>{label}</bdi>
+              </span>{" "}
+              <bdi>{value === undefined || value === null ? "—" : String(value)}</bdi>
             </div>
           );
         }
         if (field.type === "select") {
           return (
             <label key={field.key}>
-              {label}
+              <bdi>{label}</bdi>
               <select
                 value={value === undefined || value === null ? "" : String(value)}
                 onChange={(e) => save(field.key, e.target.value || null)}
               >
                 <option value="">—</option>
                 {(field.options ?? []).map((option) => (
-                  <option key={option}>{option}</option>
+                  <option key={option} value={option}>
+                    {isolate(option)}
+                  </option>
                 ))}
               </select>
             </label>
@@ -586,13 +660,13 @@ function Fields({
           return (
             <label key={field.key} className="inline">
               <input type="checkbox" checked={value === true} onChange={(e) => save(field.key, e.target.checked)} />{" "}
-              {label}
+              <bdi>{label}</bdi>
             </label>
           );
         }
         return (
           <label key={field.key}>
-            {label}
+            <bdi>{label}</bdi>
             <input
               key={`${field.key}:${String(value ?? "")}`}
               type={field.type === "number" ? "number" : field.type === "date" ? "date" : "text"}
@@ -614,8 +688,8 @@ function Fields({
 function RequesterTickets({ clientId, email, current }: { clientId: string; email: string; current: string }) {
   const [items, setItems] = useState<TicketSummary[] | null>(null);
   useEffect(() => {
-    const query = new URLSearchParams({ view: "requester", clientId, requester: email, limit: "6" });
-    api<{ items: TicketSummary[] }>("GET", `/v1/tickets?${query}`)
+    const url = withQuery("/v1/tickets", { view: "requester", clientId, requester: email, limit: "6" });
+    api<{ items: TicketSummary[] }>("GET", url)
       .then((page) => setItems(page.items.filter((t) => t.id !== current).slice(0, 5)))
       .catch(() => setItems([]));
   }, [clientId, email, current]);
@@ -626,8 +700,8 @@ function RequesterTickets({ clientId, email, current }: { clientId: string; emai
       <ul data-testid="requester-tickets">
         {items.map((t) => (
           <li key={t.id}>
-            <Link to={`/clients/${t.clientId}/tickets/${t.id}`}>
-              <span className="mono">{t.key}</span> {t.subject}
+            <Link to={ticketLink(t.clientId, t.id)}>
+              <span className="mono">{t.key}</span> <bdi>{t.subject}</bdi>
             </Link>{" "}
             <StatusBadge status={t.status} />
           </li>
