@@ -1,51 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "@outdesk/local/paths";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningStack, startStack } from "../../../test/stack";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { browserStack } from "../../../test/browser";
 
 /**
  * Browser tests: Debian's Chromium driven by playwright-core against the local stack (the same
  * `npm start` entry, demo data included). Screenshots of each screen land in test-results/screens.
  */
-const CHROMIUM = "/usr/bin/chromium";
 const screens = join(repoRoot, "test-results/screens");
-const dataDir = mkdtempSync(join(tmpdir(), "outdesk-browser-"));
-let stack: RunningStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does this)`);
-  if (!existsSync(join(repoRoot, "packages/web/dist/index.html")))
-    throw new Error("build the console first: npm run build -w @outdesk/web");
-  mkdirSync(screens, { recursive: true });
-  stack = await startStack(dataDir);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const env = browserStack("browser");
+beforeAll(() => mkdirSync(screens, { recursive: true }));
 
 async function loginAs(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${stack.url}/`);
+  await page.goto(`${env.stack.url}/`);
   await page.fill('input[name="provider"]', "northwind");
   await page.fill('input[name="email"]', email);
   await page.fill('input[name="password"]', "outdesk-demo");
@@ -136,7 +107,7 @@ describe("agent console", () => {
     const [, , clientId, , ticketId] = new URL(page.url()).pathname.split("/");
     // Its own login: the console keeps its access token in memory, out of reach of page scripts.
     const token = await apiToken("maya@northwind.example");
-    const response = await fetch(`${stack.url}/v1/clients/${clientId}/tickets/${ticketId}`, {
+    const response = await fetch(`${env.stack.url}/v1/clients/${clientId}/tickets/${ticketId}`, {
       method: "PATCH",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ addTags: ["changed-elsewhere"] }),
@@ -174,17 +145,17 @@ describe("client admin portal", () => {
     await shot(page, "07-client-admin-ticket");
 
     // Another client's ticket, by URL: not found, nothing shown.
-    const admin = await fetch(`${stack.url}/v1/auth/login`, {
+    const admin = await fetch(`${env.stack.url}/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ provider: "northwind", email: "admin@northwind.example", password: "outdesk-demo" }),
     }).then((r) => r.json() as Promise<{ accessToken: string }>);
-    const globex = await fetch(`${stack.url}/v1/tickets?view=all&status=pending&limit=100`, {
+    const globex = await fetch(`${env.stack.url}/v1/tickets?view=all&status=pending&limit=100`, {
       headers: { authorization: `Bearer ${admin.accessToken}` },
     }).then((r) => r.json() as Promise<{ items: { id: string; clientId: string; key: string }[] }>);
     const foreign = globex.items.find((ticket) => ticket.key.startsWith("GLOBEX"));
     expect(foreign).toBeTruthy();
-    await page.goto(`${stack.url}/clients/${foreign!.clientId}/tickets/${foreign!.id}`);
+    await page.goto(`${env.stack.url}/clients/${foreign!.clientId}/tickets/${foreign!.id}`);
     await page.waitForSelector("text=does not exist or is not yours to see");
     await page.close();
   }, 90_000);
@@ -215,7 +186,7 @@ describe("provider admin", () => {
     await shot(page, "08-admin-clients");
 
     // Reload so the session (sidebar, assignment choices) knows the new client.
-    await page.goto(`${stack.url}/admin/users`);
+    await page.goto(`${env.stack.url}/admin/users`);
     await page.waitForSelector('[data-testid="users-table"]');
     await page.fill('input[name="inviteName"]', "Zoe Agent");
     await page.fill('input[name="inviteEmail"]', "zoe@northwind.example");
@@ -227,7 +198,7 @@ describe("provider admin", () => {
     await shot(page, "09-admin-people");
     await page.close();
 
-    const invitee = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    const invitee = await (await env.browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     await invitee.goto(link);
     await invitee.fill('input[name="newPassword"]', "zoe's long password");
     await invitee.click('button[type="submit"]');
@@ -242,7 +213,7 @@ describe("provider admin", () => {
 
 /** Logs in over the API (not through a page): for setting up data the console then shows. */
 async function apiToken(email: string): Promise<string> {
-  const response = await fetch(`${stack.url}/v1/auth/login`, {
+  const response = await fetch(`${env.stack.url}/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ provider: "northwind", email, password: "outdesk-demo" }),
@@ -251,11 +222,11 @@ async function apiToken(email: string): Promise<string> {
 }
 
 async function createTicket(token: string, body: Record<string, unknown>): Promise<{ id: string; clientId: string }> {
-  const clients = await fetch(`${stack.url}/v1/clients?limit=100&status=active`, {
+  const clients = await fetch(`${env.stack.url}/v1/clients?limit=100&status=active`, {
     headers: { authorization: `Bearer ${token}` },
   }).then((r) => r.json() as Promise<{ items: { id: string; ticketPrefix: string }[] }>);
   const acme = clients.items.find((client) => client.ticketPrefix === "ACME")!;
-  const response = await fetch(`${stack.url}/v1/tickets`, {
+  const response = await fetch(`${env.stack.url}/v1/tickets`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify({ clientId: acme.id, ...body }),
@@ -269,7 +240,7 @@ function recordRequests(page: Page): string[] {
   const seen: string[] = [];
   page.on("request", (request) => {
     const url = new URL(request.url());
-    if (url.origin === stack.url) seen.push(`${url.pathname}${url.search}`);
+    if (url.origin === env.stack.url) seen.push(`${url.pathname}${url.search}`);
   });
   return seen;
 }
@@ -289,21 +260,21 @@ describe("console defences", () => {
     const page = await loginAs("maya@northwind.example");
     const seen = recordRequests(page);
     const crafted = "/clients/..%2F..%2Fv1%2Fusers%3Flimit%3D1%23/tickets/x";
-    await page.goto(`${stack.url}${crafted}`);
+    await page.goto(`${env.stack.url}${crafted}`);
     await page.waitForSelector('[data-testid="not-found"]', { timeout: 10_000 });
     expect(seen.filter((path) => !expected(path) && path !== crafted)).toEqual([]);
 
     // Well-formed ids are still checked against the API's id patterns before any request.
     seen.length = 0;
-    await page.goto(`${stack.url}/clients/cli_abcdefghjkmn/tickets/tkt_..%2Fcounts`);
+    await page.goto(`${env.stack.url}/clients/cli_abcdefghjkmn/tickets/tkt_..%2Fcounts`);
     await page.waitForSelector('[data-testid="not-found"]');
     expect(seen.filter((path) => path.startsWith("/v1/") && !expected(path))).toEqual([]);
 
     // A malformed escape is not a crash either.
-    await page.goto(`${stack.url}/clients/%E0%A4%A/tickets/tkt_x`);
+    await page.goto(`${env.stack.url}/clients/%E0%A4%A/tickets/tkt_x`);
     await page.waitForSelector('[data-testid="not-found"]');
 
-    await page.goto(`${stack.url}/no/such/screen`);
+    await page.goto(`${env.stack.url}/no/such/screen`);
     await page.waitForSelector('[data-testid="not-found"]', { timeout: 10_000 });
     await page.click('[data-testid="not-found"] a');
     await page.waitForSelector('[data-testid="queue-title"]');
@@ -331,11 +302,11 @@ describe("console defences", () => {
     const ticket = await createTicket(token, {
       subject: "Link in the message",
       body: "See the status page",
-      bodyHtml: `<p>See <a href="${stack.url}/health">the status page</a></p>`,
+      bodyHtml: `<p>See <a href="${env.stack.url}/health">the status page</a></p>`,
       requester: { name: "Link Tester", email: "links@acme.example" },
     });
     const page = await loginAs("maya@northwind.example");
-    await page.goto(`${stack.url}/clients/${ticket.clientId}/tickets/${ticket.id}`);
+    await page.goto(`${env.stack.url}/clients/${ticket.clientId}/tickets/${ticket.id}`);
     const frame = page.frameLocator("iframe.html-body");
     const link = frame.locator("a", { hasText: "the status page" });
     await link.waitFor();
@@ -349,7 +320,7 @@ describe("console defences", () => {
     await link.click();
     const popup = await popupOpened;
     await popup.waitForLoadState();
-    expect(popup.url()).toBe(`${stack.url}/health`);
+    expect(popup.url()).toBe(`${env.stack.url}/health`);
     expect(await popup.evaluate("window.opener")).toBeNull();
     // The message is still shown in its frame.
     expect(await link.textContent()).toBe("the status page");
@@ -367,7 +338,7 @@ describe("console defences", () => {
       requester: { name, email: "eve@acme.example" },
     });
     const page = await loginAs("maya@northwind.example");
-    await page.goto(`${stack.url}/clients/${ticket.clientId}/tickets/${ticket.id}`);
+    await page.goto(`${env.stack.url}/clients/${ticket.clientId}/tickets/${ticket.id}`);
     await page.waitForSelector('[data-testid="ticket-subject"]');
     /**
      * For each text node holding `text` under `selector`: is the nearest isolating element around
@@ -423,7 +394,7 @@ describe("console defences", () => {
       ];
       await route.fulfill({ response, json: body });
     });
-    await page.goto(`${stack.url}/clients/${ticket.clientId}/tickets/${ticket.id}`);
+    await page.goto(`${env.stack.url}/clients/${ticket.clientId}/tickets/${ticket.id}`);
     const attachment = page.locator('[data-testid="attachment"]');
     await attachment.waitFor();
     expect(await attachment.textContent()).toContain("invoicefdp.exe");

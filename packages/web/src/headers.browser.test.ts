@@ -1,40 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { repoRoot } from "@outdesk/local/paths";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningStack, startStack } from "../../../test/stack";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserStack } from "../../../test/browser";
 
 /**
  * The console and the API reference under the local server's Content-Security-Policy, in
  * Chromium: they load and work with no violation reported, and an injected inline script is refused.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const dataDir = mkdtempSync(join(tmpdir(), "outdesk-headers-"));
-let stack: RunningStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does this)`);
-  if (!existsSync(join(repoRoot, "packages/web/dist/index.html")))
-    throw new Error("build the console first: npm run build -w @outdesk/web");
-  stack = await startStack(dataDir);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const env = browserStack("headers");
 
 /** A page that records CSP violations (the DOM event and Chromium's console errors). */
 async function watchedPage(): Promise<{ page: Page; problems: () => Promise<string[]> }> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await env.browser.newContext()).newPage();
   const errors: string[] = [];
   page.on("console", (message) => {
     // The console's first request tries to restore a session from the refresh cookie; without
@@ -56,7 +32,7 @@ async function watchedPage(): Promise<{ page: Page; problems: () => Promise<stri
 describe("the console under its Content-Security-Policy", () => {
   it("logs in and opens a ticket with no CSP violation, and refuses an injected inline script", async () => {
     const { page, problems } = await watchedPage();
-    const response = await page.goto(`${stack.url}/`);
+    const response = await page.goto(`${env.stack.url}/`);
     expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'");
     await page.fill('input[name="provider"]', "northwind");
     await page.fill('input[name="email"]', "maya@northwind.example");
@@ -81,7 +57,7 @@ describe("the console under its Content-Security-Policy", () => {
 
   it("renders the API reference (Swagger UI from /api-docs/) with no CSP violation", async () => {
     const { page, problems } = await watchedPage();
-    await page.goto(`${stack.url}/v1/docs`);
+    await page.goto(`${env.stack.url}/v1/docs`);
     await page.waitForSelector(".swagger-ui .opblock", { timeout: 20_000 });
     expect(await problems()).toEqual([]);
   }, 60_000);

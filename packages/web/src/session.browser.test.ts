@@ -1,37 +1,15 @@
 /// <reference lib="dom" />
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { repoRoot } from "@outdesk/local/paths";
-import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningStack, startStack } from "../../../test/stack";
+import { describe, expect, it } from "vitest";
+import { browserStack } from "../../../test/browser";
 
 /** The console keeps no token where a script could read it, and a reload stays logged in (issue 8, item 6). */
-const CHROMIUM = "/usr/bin/chromium";
-const dataDir = mkdtempSync(join(tmpdir(), "outdesk-session-"));
-let stack: RunningStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does this)`);
-  if (!existsSync(join(repoRoot, "packages/web/dist/index.html")))
-    throw new Error("build the console first: npm run build -w @outdesk/web");
-  stack = await startStack(dataDir);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const env = browserStack("session");
 
 describe("console session", () => {
   it("holds the access token in memory and the refresh token in an HttpOnly cookie", async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${stack.url}/`);
+    await page.goto(`${env.stack.url}/`);
     await page.fill('input[name="provider"]', "northwind");
     await page.fill('input[name="email"]', "maya@northwind.example");
     await page.fill('input[name="password"]', "outdesk-demo");
