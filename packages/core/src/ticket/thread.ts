@@ -2,6 +2,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { byEntity, type RawItem } from "../common/batch";
 import { Cursor } from "../common/cursor";
+import { storedBytes } from "../common/size";
 import { Dynamo, Outdesk } from "../dynamo";
 import { Table } from "../table";
 import type { EventItem, MessageItem, TicketItem } from "./model";
@@ -47,7 +48,7 @@ async function readNewestFirst(pk: string, range: Range | null, budget: number) 
     for (const raw of output.Items ?? []) {
       const sk = raw[Table.sortKey]?.S ?? "";
       if (sk.startsWith(MESSAGES_FROM)) {
-        bytes += JSON.stringify(raw).length;
+        bytes += storedBytes(raw);
         oldestMessage = sk;
       }
       items.push(unmarshall(raw));
