@@ -18,12 +18,26 @@ export interface RuntimeConfig {
    * role, clients). Bounds how long a revoked credential keeps working elsewhere.
    */
   credentialCacheMs: number;
+  /** S3's URL (s3rver locally); unset on AWS. */
+  s3Endpoint?: string;
+  /** SES v2's URL (aws-ses-v2-local locally); unset on AWS. */
+  sesEndpoint?: string;
+  /** Raw inbound MIME, where the SES receipt rule stores it (key `inbound/<SES message id>`). */
+  rawMailBucket: string;
+  /** Attachments under tenant-prefixed keys. */
+  attachmentsBucket: string;
+  /** The inbound mail domain: every client's default address and signed reply addresses live on it. */
+  mailDomain: string;
+  /** The SES configuration set outbound mail goes through (its events feed delivery states); unset locally. */
+  sesConfigurationSet?: string;
 }
 
 interface LinkedResources {
   Table?: { name: string };
   JwtSigningKey?: { value: string };
-  Settings?: { signup: "open" | "closed"; region: string };
+  Settings?: { signup: "open" | "closed"; region: string; mailDomain: string; sesConfigurationSet: string };
+  RawMail?: { name: string };
+  Attachments?: { name: string };
 }
 
 const overrides: Partial<RuntimeConfig> = {};
@@ -32,7 +46,13 @@ const listeners: (() => void)[] = [];
 function linked(): LinkedResources {
   const resource = Resource as unknown as LinkedResources;
   const pick = <K extends keyof LinkedResources>(key: K) => (key in resource ? resource[key] : undefined);
-  return { Table: pick("Table"), JwtSigningKey: pick("JwtSigningKey"), Settings: pick("Settings") };
+  return {
+    Table: pick("Table"),
+    JwtSigningKey: pick("JwtSigningKey"),
+    Settings: pick("Settings"),
+    RawMail: pick("RawMail"),
+    Attachments: pick("Attachments"),
+  };
 }
 
 function fromLinks(): Partial<RuntimeConfig> {
@@ -42,6 +62,10 @@ function fromLinks(): Partial<RuntimeConfig> {
     signingKey: links.JwtSigningKey?.value,
     signup: links.Settings?.signup,
     region: links.Settings?.region,
+    mailDomain: links.Settings?.mailDomain,
+    sesConfigurationSet: links.Settings?.sesConfigurationSet,
+    rawMailBucket: links.RawMail?.name,
+    attachmentsBucket: links.Attachments?.name,
   };
 }
 
@@ -53,7 +77,7 @@ export namespace Config {
 
   export function get<K extends keyof RuntimeConfig>(key: K): RuntimeConfig[K] {
     const value = overrides[key] ?? fromLinks()[key] ?? defaults[key];
-    if (value === undefined && key !== "dynamoEndpoint") {
+    if (value === undefined && !optional.has(key)) {
       throw new Error(`Outdesk is not configured: ${key} is missing (link it in infra/ or call Config.configure)`);
     }
     return value as RuntimeConfig[K];
@@ -64,5 +88,7 @@ export namespace Config {
     listeners.push(listener);
   }
 }
+
+const optional = new Set<keyof RuntimeConfig>(["dynamoEndpoint", "s3Endpoint", "sesEndpoint", "sesConfigurationSet"]);
 
 const defaults: Partial<RuntimeConfig> = { region: "us-east-1", signup: "open", credentialCacheMs: 20_000 };

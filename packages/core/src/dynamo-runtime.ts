@@ -3,6 +3,7 @@ import { Service } from "electrodb";
 import { apiKeyEntity } from "./auth/api-key.entity";
 import { rateLimitEntity } from "./auth/rate-limit.entity";
 import { sessionEntity } from "./auth/session.entity";
+import { outboundMailEntity, threadKeyEntity } from "./email/mail.entity";
 import { clientEntity } from "./tenancy/client.entity";
 import { inboundAddressEntity } from "./tenancy/inbound-address.entity";
 import { providerEntity } from "./tenancy/provider.entity";
@@ -36,6 +37,8 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       ticketEvent: ticketEventEntity(),
       ticketTag: ticketTagEntity(),
       queueStats: queueStatsEntity(),
+      outboundMail: outboundMailEntity(),
+      threadKey: threadKeyEntity(),
     },
     { client, table },
   );

@@ -8,6 +8,8 @@ export interface SigningKeys {
   kid: string;
   /** AES-256-GCM key for paging cursors, derived so there is one secret to manage. */
   cursorKey: Buffer;
+  /** HMAC key of signed reply addresses and our Message-IDs (core/email/tokens.ts). */
+  mailKey: Buffer;
 }
 
 let cached: { source: string; keys: Promise<SigningKeys> } | undefined;
@@ -23,6 +25,7 @@ async function load(source: string): Promise<SigningKeys> {
     publicKey: (await importJWK(publicJwk, "EdDSA")) as webcrypto.CryptoKey,
     kid: jwk.kid ?? "outdesk",
     cursorKey: Buffer.from(hkdfSync("sha256", Buffer.from(d, "base64url"), "outdesk", "cursor-v1", 32)),
+    mailKey: Buffer.from(hkdfSync("sha256", Buffer.from(d, "base64url"), "outdesk", "mail-v1", 32)),
   };
 }
 

@@ -1,0 +1,71 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SESv2Client } from "@aws-sdk/client-sesv2";
+import { Config } from "./config";
+
+/**
+ * S3 and SES v2 clients, loaded on first use (most API requests touch neither) and rebuilt when
+ * the configuration changes. Locally they point at s3rver and aws-ses-v2-local.
+ */
+let s3: Promise<S3Client> | undefined;
+let ses: Promise<SESv2Client> | undefined;
+
+const localCredentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+
+Config.onChange(() => {
+  s3 = undefined;
+  ses = undefined;
+});
+
+export namespace Aws {
+  export function s3Client(): Promise<S3Client> {
+    s3 ??= import("@aws-sdk/client-s3").then(({ S3Client }) => {
+      const endpoint = Config.get("s3Endpoint");
+      return new S3Client({
+        region: Config.get("region"),
+        ...(endpoint ? { endpoint, forcePathStyle: true, credentials: localCredentials } : {}),
+      });
+    });
+    return s3;
+  }
+
+  export function sesClient(): Promise<SESv2Client> {
+    ses ??= import("@aws-sdk/client-sesv2").then(({ SESv2Client }) => {
+      const endpoint = Config.get("sesEndpoint");
+      return new SESv2Client({
+        region: Config.get("region"),
+        ...(endpoint ? { endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
+      });
+    });
+    return ses;
+  }
+
+  /** An object's bytes, or undefined when there is no such key. */
+  export async function getObject(bucket: string, key: string): Promise<Uint8Array | undefined> {
+    const [client, { GetObjectCommand }] = await Promise.all([s3Client(), import("@aws-sdk/client-s3")]);
+    try {
+      const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return output.Body ? await output.Body.transformToByteArray() : new Uint8Array();
+    } catch (error) {
+      if ((error as { name?: string }).name === "NoSuchKey") return undefined;
+      throw error;
+    }
+  }
+
+  export async function putObject(
+    bucket: string,
+    key: string,
+    body: Uint8Array | string,
+    options: { contentType?: string; contentDisposition?: string } = {},
+  ): Promise<void> {
+    const [client, { PutObjectCommand }] = await Promise.all([s3Client(), import("@aws-sdk/client-s3")]);
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: options.contentType,
+        ContentDisposition: options.contentDisposition,
+      }),
+    );
+  }
+}

@@ -1,0 +1,1 @@
+export { Inbound } from "./inbound";

@@ -1,0 +1,93 @@
+import { Entity } from "electrodb";
+import { entityConfig, key } from "../common/keys";
+
+/** Outbound states, in the order a mail moves through them (bounced and complained are final). */
+export const DeliveryStates = ["queued", "sent", "delivered", "bounced", "complained", "suppressed", "failed"] as const;
+export type DeliveryState = (typeof DeliveryStates)[number];
+
+/** Shards of the outbox index: the retry sweep reads each, whatever the number of providers. */
+export const OUTBOX_SHARDS = 4;
+
+/**
+ * One outbound mail of a ticket (a public reply, an auto-acknowledgement), in the ticket's
+ * partition beside its messages, so the ticket page reads delivery states in its one Query.
+ * Written queued in the reply's own transaction; sent after the commit. While queued it sits in
+ * gsi1's sparse outbox partitions (by next attempt), where the retry sweep finds it: the sweep
+ * costs what is queued, not what exists.
+ */
+export const outboundMailEntity = () =>
+  new Entity(
+    {
+      model: { service: "outdesk", entity: "outboundMail", version: "1" },
+      attributes: {
+        providerId: { type: "string", required: true, readOnly: true, field: "p" },
+        clientId: { type: "string", required: true, readOnly: true, field: "c" },
+        ticketId: { type: "string", required: true, readOnly: true, field: "t" },
+        mailId: { type: "string", required: true, readOnly: true, field: "id" },
+        /** The ticket message this mail carries. */
+        messageId: { type: "string", required: true, readOnly: true, field: "mi" },
+        kind: { type: ["reply", "auto_ack"] as const, required: true, readOnly: true, field: "k" },
+        /** Our RFC 5322 Message-ID, `<…@mail domain>`; also a thread key of the ticket. */
+        rfcMessageId: { type: "string", required: true, readOnly: true, field: "rm" },
+        from: { type: "string", required: true, readOnly: true, field: "fr" },
+        fromName: { type: "string", readOnly: true, field: "fn" },
+        replyTo: { type: "string", required: true, readOnly: true, field: "rt" },
+        to: { type: "list", items: { type: "string" }, required: true, readOnly: true, field: "to" },
+        cc: { type: "list", items: { type: "string" }, readOnly: true, field: "cc" },
+        subject: { type: "string", required: true, readOnly: true, field: "su" },
+        inReplyTo: { type: "string", readOnly: true, field: "ir" },
+        references: { type: "list", items: { type: "string" }, readOnly: true, field: "rf" },
+        /** Addresses left out because they are on the provider's suppression list. */
+        suppressed: { type: "list", items: { type: "string" }, field: "sp" },
+        state: { type: DeliveryStates, required: true, field: "st" },
+        attempts: { type: "number", required: true, default: 0, field: "at" },
+        /** While queued: when the sweep tries again. Removed once sent (leaves the outbox index). */
+        nextAttemptAt: { type: "string", field: "na" },
+        outboxShard: { type: "string", field: "sh" },
+        sesMessageId: { type: "string", field: "sm" },
+        lastError: { type: "string", field: "le" },
+        /** Delivery notifications as they arrive: [{state, at, recipient?, detail?}], bounded. */
+        events: { type: "any", field: "ev" },
+        createdAt: { type: "string", required: true, readOnly: true, field: "ca" },
+        updatedAt: { type: "string", required: true, field: "ua" },
+      },
+      indexes: {
+        byTicket: { pk: key("pk", ["providerId", "clientId", "ticketId"]), sk: key("sk", ["mailId"], "o") },
+        outbox: {
+          index: "gsi1",
+          condition: (attr) => attr.state === "queued" && attr.nextAttemptAt !== undefined,
+          pk: key("gsi1pk", ["outboxShard"], "outbox"),
+          sk: key("gsi1sk", ["nextAttemptAt", "mailId"]),
+        },
+      },
+    },
+    entityConfig,
+  );
+
+/**
+ * A Message-ID of a ticket's thread (every inbound mail's and every mail we sent) → the ticket.
+ * Replies find their ticket through In-Reply-To/References with one BatchGet of these. The id is
+ * hashed into the key so a sender's 1000-byte Message-ID costs no more than a short one.
+ */
+export const threadKeyEntity = () =>
+  new Entity(
+    {
+      model: { service: "outdesk", entity: "threadKey", version: "1" },
+      attributes: {
+        providerId: { type: "string", required: true, readOnly: true, field: "p" },
+        clientId: { type: "string", required: true, readOnly: true, field: "c" },
+        /** base64url SHA-256 of the normalised Message-ID (core/email/tokens.ts messageIdHash). */
+        idHash: { type: "string", required: true, readOnly: true, field: "h" },
+        ticketId: { type: "string", required: true, readOnly: true, field: "t" },
+        messageId: { type: "string", required: true, readOnly: true, field: "mi" },
+        createdAt: { type: "string", required: true, readOnly: true, field: "ca" },
+      },
+      indexes: {
+        byId: { pk: key("pk", ["providerId", "clientId", "idHash"]), sk: key("sk", [], "mk") },
+      },
+    },
+    entityConfig,
+  );
+
+export type OutboundMailEntity = ReturnType<typeof outboundMailEntity>;
+export type ThreadKeyEntity = ReturnType<typeof threadKeyEntity>;
