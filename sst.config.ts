@@ -14,6 +14,7 @@ export default $config({
     const storage = await import("./infra/storage");
     const secrets = await import("./infra/secrets");
     const api = await import("./infra/api");
+    const email = await import("./infra/email");
     await import("./infra/cron");
     const web = await import("./infra/web");
     return {
@@ -23,6 +24,8 @@ export default $config({
       rawMailBucket: storage.rawMail.name,
       attachmentsBucket: storage.attachments.name,
       signingKeySecret: secrets.jwtSigningKey.name,
+      mailDomain: secrets.mail.domain,
+      mailDnsRecords: email.mailDnsRecords,
     };
   },
 });

@@ -1,19 +1,39 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { generateSigningKey } from "@outdesk/core/auth";
 import { Config } from "@outdesk/core/config";
 import { Dynamo } from "@outdesk/core/dynamo";
 import { Log } from "@outdesk/core/log";
 import { startDynamo } from "@outdesk/local/dynamo-local";
 import { freePort } from "@outdesk/local/errors";
+import { ensureBuckets, startS3 } from "@outdesk/local/mail/s3";
+import { startSes } from "@outdesk/local/mail/ses";
+import { LOCAL_MAIL_DOMAIN } from "@outdesk/local/paths";
 import { ensureTable } from "@outdesk/local/table";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
-/** An in-memory DynamoDB Local with a fresh table, configured for core; stop() when done. */
+/**
+ * An in-memory DynamoDB Local with a fresh table, s3rver (in a temporary directory) with fresh
+ * buckets and the local SES, configured for core; stop() when done.
+ */
 export async function benchStack() {
-  const dynamo = await startDynamo({ port: await freePort() });
+  const s3Directory = mkdtempSync(join(tmpdir(), "outdesk-bench-s3-"));
+  const [dynamo, s3, ses] = await Promise.all([
+    startDynamo({ port: await freePort() }),
+    startS3({ port: await freePort(), directory: s3Directory }),
+    startSes({ port: await freePort() }),
+  ]);
   const tableName = `bench-${Date.now()}`;
+  const buckets = { rawMail: `raw-${Date.now()}`, attachments: `att-${Date.now()}` };
   Config.configure({
     dynamoEndpoint: dynamo.endpoint,
+    s3Endpoint: s3.endpoint,
+    sesEndpoint: ses.endpoint,
+    rawMailBucket: buckets.rawMail,
+    attachmentsBucket: buckets.attachments,
+    mailDomain: LOCAL_MAIL_DOMAIN,
     tableName,
     region: "us-east-1",
     signingKey: await generateSigningKey(),
@@ -21,8 +41,15 @@ export async function benchStack() {
   });
   Log.setQuiet(true);
   await Dynamo.ready();
-  await ensureTable(Dynamo.raw(), tableName);
-  return dynamo;
+  await Promise.all([ensureTable(Dynamo.raw(), tableName), ensureBuckets(buckets)]);
+  return {
+    endpoint: dynamo.endpoint,
+    sesEndpoint: ses.endpoint,
+    async stop() {
+      await Promise.all([dynamo.stop(), s3.stop(), ses.stop()]);
+      rmSync(s3Directory, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Runs `work` against a fresh bench stack when `url` is the module node was started with. */

@@ -26,6 +26,9 @@ describe("DynamoDB requests per operation", () => {
       "GET ticket page": 1,
       "PATCH ticket (priority)": 2,
       "POST reply": 2,
+      // Committed (outbound item, thread key and thread in the reply's transaction), then sent:
+      // the suppression check and the sent state are the 2 requests after the commit.
+      "POST reply (mailed)": 4,
       "GET /v1/tickets?view=client&priority=": 2,
       "GET /v1/tickets?view=mine": 2,
       "GET /v1/tickets?view=unassigned": 2,
@@ -38,6 +41,7 @@ describe("DynamoDB requests per operation", () => {
     const units = Object.fromEntries(rows.map((row) => [row.operation, row]));
     expect(units["POST /v1/tickets"]?.writeUnits).toBeLessThanOrEqual(12);
     expect(units["POST reply"]?.writeUnits).toBeLessThanOrEqual(10);
+    expect(units["POST reply (mailed)"]?.writeUnits).toBeLessThanOrEqual(20);
     expect(units["GET /v1/tickets?view=client"]?.readUnits).toBeLessThanOrEqual(1);
   }, 120_000);
 });

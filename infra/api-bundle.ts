@@ -56,8 +56,6 @@ export const apiBundle: NodejsBundling = {
       "@smithy/credential-provider-imds",
       // Parses a browser's user agent; the SDK imports it only in browsers.
       "bowser",
-      // Event-stream payloads, imported on demand; no DynamoDB operation has one.
-      "@smithy/core/event-streams",
     ],
   },
   // Nothing is installed beside the bundle: every dependency is bundled (the AWS SDK too, so the

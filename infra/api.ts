@@ -1,4 +1,5 @@
 import { apiBundle } from "./api-bundle";
+import { sendMailPermissions } from "./email";
 import { jwtSigningKey, routerSecret, settings } from "./secrets";
 import { attachments, rawMail, table } from "./storage";
 
@@ -15,6 +16,8 @@ export const api = new sst.aws.Function("Api", {
   timeout: "20 seconds",
   url: true,
   link: [table, rawMail, attachments, jwtSigningKey, routerSecret, settings],
+  // Replies, auto-acknowledgements and invitations go out through SES as the request commits.
+  permissions: sendMailPermissions,
   // One bundled file, nothing installed beside it: every cold start imports it (see api-bundle.ts;
   // bench/bundle.ts builds the same and measures size and import time).
   nodejs: apiBundle,

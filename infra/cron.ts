@@ -1,5 +1,7 @@
-import { settings } from "./secrets";
-import { table } from "./storage";
+import { apiBundle } from "./api-bundle";
+import { sendMailPermissions } from "./email";
+import { jwtSigningKey, settings } from "./secrets";
+import { attachments, rawMail, table } from "./storage";
 
 /** Hourly: close solved tickets past their client's auto-close period. */
 export const autoClose = new sst.aws.Cron("AutoClose", {
@@ -10,5 +12,25 @@ export const autoClose = new sst.aws.Cron("AutoClose", {
     architecture: "arm64",
     timeout: "5 minutes",
     link: [table, settings],
+    nodejs: apiBundle,
+  },
+});
+
+/**
+ * Every minute: queued outbound mail whose next attempt is due (a send that failed, or a reply
+ * whose request ended before it sent) goes out again (packages/functions/src/outbox.ts).
+ */
+export const outbox = new sst.aws.Cron("Outbox", {
+  schedule: "rate(1 minute)",
+  job: {
+    handler: "packages/functions/src/outbox.handler",
+    runtime: "nodejs22.x",
+    architecture: "arm64",
+    memory: "1024 MB",
+    // Under the schedule, so runs do not pile up (each mail is claimed before sending anyway).
+    timeout: "55 seconds",
+    link: [table, rawMail, attachments, jwtSigningKey, settings],
+    nodejs: apiBundle,
+    permissions: sendMailPermissions,
   },
 });

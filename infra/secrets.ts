@@ -11,11 +11,26 @@ export const jwtSigningKey = new sst.Secret("JwtSigningKey");
  */
 export const routerSecret = new sst.Secret("RouterSecret");
 
+/**
+ * The stage's mail names (infra/email.ts builds the resources). The inbound domain defaults to
+ * `mail.<stage>.outdesk.example`, a placeholder (`.example` receives no mail): deploy with
+ * OUTDESK_MAIL_DOMAIN=mail.yourcompany.com for a domain you control.
+ */
+export const mail = (() => {
+  const domain = (process.env.OUTDESK_MAIL_DOMAIN ?? `mail.${$app.stage}.outdesk.example`).toLowerCase();
+  if (!/^(?=.{4,200}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain))
+    throw new Error(`OUTDESK_MAIL_DOMAIN must be a domain name such as mail.example.com, not "${domain}"`);
+  const name = `${$app.name}-${$app.stage}`;
+  return { domain, configurationSet: name, receiptRuleSet: `${name}-inbound`, receiptRule: "inbound" };
+})();
+
 /** Non-secret runtime settings the functions read through `Resource.Settings`. */
 export const settings = new sst.Linkable("Settings", {
   properties: {
     // Self-service sign-up is open on dev stages and closed in production unless OUTDESK_SIGNUP=open at deploy time.
     signup: process.env.OUTDESK_SIGNUP === "open" || $app.stage !== "production" ? "open" : "closed",
     region: aws.getRegionOutput().name,
+    mailDomain: mail.domain,
+    sesConfigurationSet: mail.configurationSet,
   },
 });

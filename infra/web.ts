@@ -1,7 +1,8 @@
 import { ROUTER_PROOF_HEADER } from "../packages/functions/src/api/edge";
-import { consoleCsp, hsts } from "../packages/functions/src/api/security-headers";
+import { consoleCspFor, hsts } from "../packages/functions/src/api/security-headers";
 import { api } from "./api";
 import { routerSecret } from "./secrets";
+import { allowConsoleUploads, attachmentsOrigin } from "./storage";
 
 /**
  * Security headers on everything CloudFront answers. The console's CSP does not override the
@@ -11,7 +12,7 @@ import { routerSecret } from "./secrets";
 const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy("EdgeSecurityHeaders", {
   comment: "Outdesk security headers (packages/functions/src/api/security-headers.ts)",
   securityHeadersConfig: {
-    contentSecurityPolicy: { contentSecurityPolicy: consoleCsp, override: false },
+    contentSecurityPolicy: { contentSecurityPolicy: attachmentsOrigin.apply(consoleCspFor), override: false },
     contentTypeOptions: { override: true },
     frameOptions: { frameOption: "DENY", override: true },
     referrerPolicy: { referrerPolicy: "no-referrer", override: true },
@@ -45,6 +46,7 @@ export const router = new sst.aws.Router("Edge", {
   },
 });
 router.route("/v1", api.url);
+allowConsoleUploads(router.url);
 router.route("/health", api.url);
 
 export const web = new sst.aws.StaticSite("Web", {

@@ -6,18 +6,31 @@ export interface RunningStack {
   child: ChildProcess;
   output: () => string;
   url: string;
+  smtpPort: number;
+  /** The local SES (its viewer of sent mail at `/`). */
+  sesUrl: string;
+  s3Endpoint: string;
   stop(): Promise<number | null>;
 }
 
 /** Starts `npm start`'s entry (packages/local/src/start.ts) as a subprocess on free ports. */
 export async function startStack(dataDir: string): Promise<RunningStack> {
-  const [apiPort, dynamoPort] = [await freePort(), await freePort()];
+  const [apiPort, dynamoPort, smtpPort, sesPort, s3Port] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const child = spawn("node", ["--import", "tsx", "packages/local/src/start.ts"], {
     cwd: repoRoot,
     env: {
       ...process.env,
       OUTDESK_PORT: String(apiPort),
       OUTDESK_DYNAMO_PORT: String(dynamoPort),
+      OUTDESK_SMTP_PORT: String(smtpPort),
+      OUTDESK_SES_PORT: String(sesPort),
+      OUTDESK_S3_PORT: String(s3Port),
       OUTDESK_DATA_DIR: dataDir,
     },
   });
@@ -40,6 +53,9 @@ export async function startStack(dataDir: string): Promise<RunningStack> {
     child,
     output: () => output,
     url: `http://localhost:${apiPort}`,
+    smtpPort,
+    sesUrl: `http://127.0.0.1:${sesPort}`,
+    s3Endpoint: `http://127.0.0.1:${s3Port}`,
     stop() {
       if (child.exitCode !== null) return Promise.resolve(child.exitCode);
       const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));

@@ -1,9 +1,19 @@
 import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { Service } from "electrodb";
+import { attachmentUploadEntity } from "./attachment/upload.entity";
 import { apiKeyEntity } from "./auth/api-key.entity";
 import { rateLimitEntity } from "./auth/rate-limit.entity";
 import { sessionEntity } from "./auth/session.entity";
-import { outboundMailEntity, threadKeyEntity } from "./email/mail.entity";
+import { addressClaimEntity } from "./email/address-claim.entity";
+import {
+  contactEntity,
+  inboundMailEntity,
+  mailThreadEntity,
+  outboundMailEntity,
+  threadKeyEntity,
+} from "./email/mail.entity";
+import { suppressionEntity } from "./email/suppression.entity";
+import { unknownMailEntity, unroutedMailEntity } from "./email/unknown-mail.entity";
 import { clientEntity } from "./tenancy/client.entity";
 import { inboundAddressEntity } from "./tenancy/inbound-address.entity";
 import { providerEntity } from "./tenancy/provider.entity";
@@ -37,8 +47,16 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       ticketEvent: ticketEventEntity(),
       ticketTag: ticketTagEntity(),
       queueStats: queueStatsEntity(),
+      attachmentUpload: attachmentUploadEntity(),
       outboundMail: outboundMailEntity(),
       threadKey: threadKeyEntity(),
+      suppression: suppressionEntity(),
+      addressClaim: addressClaimEntity(),
+      unknownMail: unknownMailEntity(),
+      unroutedMail: unroutedMailEntity(),
+      inboundMail: inboundMailEntity(),
+      contact: contactEntity(),
+      mailThread: mailThreadEntity(),
     },
     { client, table },
   );

@@ -4,7 +4,8 @@
  * gsi1 serves the low-volume entities (users by email, the provider directory) and projects all.
  * gsi2–gsi7 are the ticket views: each projects only what a queue row renders (or keys only), so
  * a write that changes nothing a view shows writes nothing to that view. gsi4 shares gsi2's hash
- * key: the same partition, ordered two ways.
+ * key: the same partition, ordered two ways. gsi8 finds a ticket by its number (ACME-1042 in a mail
+ * subject or a search box); its keys never change, so only a ticket's creation writes it.
  */
 import { TicketRowFields } from "./ticket/fields";
 
@@ -27,6 +28,7 @@ export const Table = {
     gsi5: { hashKey: "gsi5pk", rangeKey: "gsi5sk", projection: TicketRowFields },
     gsi6: { hashKey: "gsi6pk", rangeKey: "gsi6sk", projection: "keys-only" },
     gsi7: { hashKey: "gsi7pk", rangeKey: "gsi7sk", projection: "keys-only" },
+    gsi8: { hashKey: "gsi8pk", rangeKey: "gsi8sk", projection: "keys-only" },
   } satisfies Record<string, GlobalIndex>,
   ttlAttribute: "expiresAt",
   stream: "new-and-old-images",

@@ -5,7 +5,7 @@ import { Config } from "@outdesk/core/config";
 import { Dynamo } from "@outdesk/core/dynamo";
 import { OutdeskError } from "@outdesk/core/error";
 import { Provider } from "@outdesk/core/tenancy";
-import { LOCAL_TABLE, readStackInfo } from "./paths";
+import { LOCAL_MAIL_DOMAIN, LOCAL_TABLE, readStackInfo } from "./paths";
 import { seedDemo } from "./seed";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -58,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
     dynamoEndpoint: endpoint,
     tableName: values.table ?? stack?.tableName ?? LOCAL_TABLE,
     region: "us-east-1",
+    // Clients get their default address on it (the seed creates clients).
+    mailDomain: stack?.mailDomain ?? LOCAL_MAIL_DOMAIN,
   });
   await Dynamo.ready();
 

@@ -7,12 +7,24 @@ export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const dataDir = process.env.OUTDESK_DATA_DIR ?? join(repoRoot, ".data");
 export const webDist = join(repoRoot, "packages/web/dist");
 export const LOCAL_TABLE = "outdesk-local";
+export const LOCAL_MAIL_DOMAIN = "mail.localhost";
 
-/** What a running stack tells the CLI: where its DynamoDB is and which table to use. */
+/** What a running stack tells the CLIs: where its servers are and which table and buckets to use. */
 export interface StackInfo {
   dynamoEndpoint: string;
   tableName: string;
   apiUrl: string;
+  /** Inbound SMTP (the twin of SES receiving). */
+  smtpHost: string;
+  smtpPort: number;
+  /** SES v2 (aws-ses-v2-local); its viewer of sent mail is at `sesViewerUrl`. */
+  sesEndpoint: string;
+  sesViewerUrl: string;
+  /** S3 (s3rver). */
+  s3Endpoint: string;
+  rawMailBucket: string;
+  attachmentsBucket: string;
+  mailDomain: string;
 }
 
 const stackFile = () => join(dataDir, "stack.json");

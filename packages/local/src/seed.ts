@@ -1,4 +1,5 @@
 import { type Actor, withActor } from "@outdesk/core/actor";
+import { Addresses } from "@outdesk/core/email/addresses";
 import { Client, Provider, User } from "@outdesk/core/tenancy";
 import { Ticket } from "@outdesk/core/ticket";
 
@@ -17,6 +18,11 @@ const clients = [
     slug: "acme",
     timeZone: "America/New_York",
     supportAddresses: ["help@acme.example"],
+    mailSettings: {
+      fromName: "Acme Support",
+      fromAddress: "help@acme.example",
+      signature: "Acme Support · support for {{client.name}} customers, weekdays 8–18 EST",
+    },
     ticketFields: [
       { key: "order_id", label: "Order ID", type: "text" as const, required: true },
       {
@@ -28,8 +34,21 @@ const clients = [
       },
     ],
   },
-  { name: "Globex", slug: "globex", timeZone: "Europe/London", supportAddresses: ["support@globex.example"] },
-  { name: "Initech", slug: "initech", timeZone: "America/Chicago", supportAddresses: ["help@initech.example"] },
+  {
+    name: "Globex",
+    slug: "globex",
+    timeZone: "Europe/London",
+    supportAddresses: ["support@globex.example"],
+    mailSettings: { fromAddress: "support@globex.example", signature: "The Globex service desk" },
+  },
+  {
+    name: "Initech",
+    slug: "initech",
+    timeZone: "America/Chicago",
+    supportAddresses: ["help@initech.example"],
+    // Initech answers from its default address and sends no auto-acknowledgement.
+    mailSettings: { fromName: "Initech IT", autoAck: { enabled: false } },
+  },
 ];
 
 export const demoLogins: DemoLogin[] = [
@@ -192,8 +211,17 @@ export async function seedDemo(): Promise<boolean> {
   });
   const system: Actor = { type: "system", providerId, id: "seed", role: "system", clientIds: "all", name: "Seed" };
   const created = await withActor(system, async () => {
-    const made = await Promise.all(clients.map((client) => Client.create(client)));
+    const made = await Promise.all(
+      clients.map(({ supportAddresses: _, mailSettings: __, ...client }) => Client.create(client)),
+    );
     const [acme, globex, initech] = made.map((client) => client.id) as [string, string, string];
+    for (const [index, client] of clients.entries()) {
+      const clientId = made[index]!.id;
+      // Demo data only: the system marks the example addresses verified (nobody can receive mail at
+      // *.example to answer a code). Real addresses are claimed and verified through the API.
+      for (const address of client.supportAddresses) await Addresses.markVerified({ clientId, address });
+      await Client.update({ clientId, mailSettings: client.mailSettings });
+    }
     const staff = [
       { email: "maya@northwind.example", name: "Maya Agent", role: "agent" as const, clientIds: [acme, globex] },
       { email: "leo@northwind.example", name: "Leo Agent", role: "agent" as const, clientIds: [initech] },
@@ -243,6 +271,8 @@ export async function seedDemo(): Promise<boolean> {
             body: step.reply,
             status: step.status,
             timeSpentMinutes: step.minutes ?? 5,
+            // Demo history, not new replies: nothing goes out by mail at seed time.
+            email: { send: false, cc: undefined },
           }),
         );
       else if ("note" in step)

@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { apiCsp, consoleCsp, docsCsp } from "@outdesk/functions/api/security-headers";
+import { Attachments } from "@outdesk/core/attachment";
+import { apiCsp, consoleCspFor, docsCsp } from "@outdesk/functions/api/security-headers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./errors";
 import { webDist } from "./paths";
@@ -35,7 +36,10 @@ describe("the local server's security headers", () => {
     for (const path of ["/", "/clients/acme/tickets", `/assets/${asset}`, "/api-docs/swagger-ui.css"]) {
       const { status, headers } = await headersOf(path);
       expect(status, path).toBe(200);
-      expect(headers, path).toMatchObject({ ...common, "content-security-policy": consoleCsp });
+      expect(headers, path).toMatchObject({
+        ...common,
+        "content-security-policy": consoleCspFor(Attachments.origin()),
+      });
       expect(headers["strict-transport-security"], path).toBeUndefined();
     }
   });

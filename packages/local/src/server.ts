@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Http2Bindings, type HttpBindings, serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
+import { Attachments } from "@outdesk/core/attachment";
 import { app } from "@outdesk/functions/api/app";
 import { securityHeadersFor } from "@outdesk/functions/api/security-headers";
 import { Hono } from "hono";
@@ -24,9 +25,11 @@ export async function startServer(port: number) {
     const index = readFileSync(join(webDist, "index.html"), "utf8");
     local.get("*", (c) => c.html(index));
   }
+  // The console's CSP names s3rver, where presigned attachment URLs point.
+  const attachmentsOrigin = Attachments.origin();
   const fetch = (request: Request, env: HttpBindings | Http2Bindings) => {
     const path = (env.incoming.url ?? "/").split("?", 1)[0] ?? "/";
-    for (const [name, value] of Object.entries(securityHeadersFor(path, { https: false }))) {
+    for (const [name, value] of Object.entries(securityHeadersFor(path, { https: false, attachmentsOrigin }))) {
       env.outgoing.setHeader(name, value);
     }
     return local.fetch(request, env);

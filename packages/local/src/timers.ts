@@ -1,9 +1,13 @@
 import { Log } from "@outdesk/core/log";
 import { handler as autoClose } from "@outdesk/functions/auto-close";
+import { handler as outbox } from "@outdesk/functions/outbox";
 
 /** The local twin of infra/cron.ts: the same handlers, on setInterval instead of EventBridge. */
 export function startTimers(): () => Promise<void> {
-  const jobs = [{ name: "auto-close", everyMs: 10 * 60 * 1000, run: autoClose }];
+  const jobs = [
+    { name: "auto-close", everyMs: 10 * 60 * 1000, run: autoClose },
+    { name: "outbox", everyMs: 60 * 1000, run: outbox },
+  ];
   const timers = jobs.map((job) => {
     const tick = () =>
       job

@@ -123,3 +123,98 @@ export async function logout() {
   await api("POST", "/v1/auth/logout").catch(() => undefined);
   setTokens(null);
 }
+
+/** An address on the provider's suppression list (GET /v1/suppressions). */
+export interface Suppression {
+  address: string;
+  reason: "bounce" | "complaint" | "manual";
+  detail: string | null;
+  mailId: string | null;
+  clientId: string | null;
+  ticketId: string | null;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+/** The suppression list, for provider admins: a page in address order, optionally by prefix. */
+export function listSuppressions(options: { prefix?: string; cursor?: string | null } = {}) {
+  const query = new URLSearchParams({ limit: "50" });
+  if (options.prefix) query.set("prefix", options.prefix);
+  if (options.cursor) query.set("cursor", options.cursor);
+  return api<{ items: Suppression[]; cursor: string | null }>("GET", `/v1/suppressions?${query}`);
+}
+
+export const addSuppression = (address: string, detail?: string) =>
+  api<Suppression>("POST", "/v1/suppressions", { address, ...(detail ? { detail } : {}) });
+
+/** Clears an entry: mail goes to the address again. */
+export const removeSuppression = (address: string) =>
+  api<Suppression>("DELETE", `/v1/suppressions/${encodeURIComponent(address)}`);
+
+/** A client's own support address and where its verification stands (GET /v1/clients/{id}/addresses). */
+export interface SupportAddress {
+  address: string;
+  state: "pending" | "verified" | "conflict";
+  method: "code" | "mail" | "domain" | "system" | null;
+  codeSentAt: string | null;
+  codeExpiresAt: string | null;
+  sendFailed: boolean;
+  attemptsLeft: number | null;
+  verifiedAt: string | null;
+  createdAt: string;
+}
+
+export interface MailSettings {
+  fromName: string;
+  fromAddress: string;
+  signature: string;
+  autoAck: { enabled: boolean; subject: string; body: string };
+}
+
+/** Mail that reached `<anything>.<provider>@<mail domain>` without a client to route it to. */
+export interface UnknownRecipientMail {
+  recipient: string;
+  from: string;
+  subject: string;
+  sesMessageId: string;
+  receivedAt: string;
+}
+
+const addressApi = (clientId: string, address?: string, action?: string) =>
+  `/v1/clients/${encodeURIComponent(clientId)}/addresses${address === undefined ? "" : `/${encodeURIComponent(address)}`}${action ? `/${action}` : ""}`;
+
+export const listAddresses = (clientId: string) =>
+  api<{ defaultAddress: string; items: SupportAddress[] }>("GET", addressApi(clientId));
+export const addAddress = (clientId: string, address: string) =>
+  api<SupportAddress>("POST", addressApi(clientId), { address });
+export const resendAddressCode = (clientId: string, address: string) =>
+  api<SupportAddress>("POST", addressApi(clientId, address, "resend"));
+export const verifyAddress = (clientId: string, address: string, code: string) =>
+  api<SupportAddress>("POST", addressApi(clientId, address, "verify"), { code });
+export const verifyAddressDomain = (clientId: string, address: string) =>
+  api<SupportAddress>("POST", addressApi(clientId, address, "verify-domain"));
+export const removeAddress = (clientId: string, address: string) => api<void>("DELETE", addressApi(clientId, address));
+
+/** Changes a client's mail settings (omitted fields stay; null restores a default), conditional on its version. */
+export const updateMailSettings = (
+  clientId: string,
+  version: number,
+  mailSettings: {
+    fromName?: string | null;
+    fromAddress?: string | null;
+    signature?: string | null;
+    autoAck?: Partial<MailSettings["autoAck"]>;
+  },
+) =>
+  api<{ version: number; mailSettings: MailSettings }>(
+    "PATCH",
+    `/v1/clients/${encodeURIComponent(clientId)}`,
+    { mailSettings },
+    { "if-match": `"${version}"` },
+  );
+
+export function listUnknownMail(cursor?: string | null) {
+  const query = new URLSearchParams({ limit: "50" });
+  if (cursor) query.set("cursor", cursor);
+  return api<{ items: UnknownRecipientMail[]; cursor: string | null }>("GET", `/v1/inbound/unknown?${query}`);
+}

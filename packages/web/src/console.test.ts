@@ -169,12 +169,21 @@ describe("provider admin", () => {
     await page.fill('input[name="clientName"]', "Umbrella Corp");
     await page.fill('input[name="clientSlug"]', "umbrella");
     await page.fill('input[name="clientTimeZone"]', "Europe/Paris");
-    await page.fill('input[name="clientAddresses"]', "help@umbrella.example");
     await page.click('form[aria-label="New client"] button[type="submit"]');
     const row = page.locator('[data-testid="clients-table"] tr', { hasText: "Umbrella Corp" });
     await row.waitFor();
     expect(await row.textContent()).toContain("UMBRELLA");
-    expect(await row.textContent()).toContain("help@umbrella.example");
+
+    // Its own address is claimed on the mail screen: pending (a code is mailed) until verified.
+    await row.locator("button", { hasText: "Mail" }).click();
+    await page.waitForSelector('[data-testid="default-address"] >> text=umbrella.northwind@mail.localhost');
+    await page.fill('input[name="newAddress"]', "help@umbrella.example");
+    await page.click('form[aria-label="Add address"] button[type="submit"]');
+    const claimed = page.locator('[data-testid="address-help@umbrella.example"]');
+    await claimed.waitFor();
+    expect(await claimed.textContent()).toContain("Pending");
+    await shot(page, "08a-admin-mail-settings");
+    await page.click('[data-testid="mail-settings"] button:has-text("Close")');
 
     await row.locator("button", { hasText: "Edit" }).click();
     await page.click("text=Add field");

@@ -1,1 +1,2 @@
 export { Inbound } from "./inbound";
+export { OriginalInfo, originalUrl } from "./original";

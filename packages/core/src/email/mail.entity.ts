@@ -26,6 +26,8 @@ export const outboundMailEntity = () =>
         mailId: { type: "string", required: true, readOnly: true, field: "id" },
         /** The ticket message this mail carries. */
         messageId: { type: "string", required: true, readOnly: true, field: "mi" },
+        /** The message's createdAt: with messageId, its key. */
+        messageAt: { type: "string", required: true, readOnly: true, field: "ma" },
         kind: { type: ["reply", "auto_ack"] as const, required: true, readOnly: true, field: "k" },
         /** Our RFC 5322 Message-ID, `<…@mail domain>`; also a thread key of the ticket. */
         rfcMessageId: { type: "string", required: true, readOnly: true, field: "rm" },
@@ -35,6 +37,8 @@ export const outboundMailEntity = () =>
         to: { type: "list", items: { type: "string" }, required: true, readOnly: true, field: "to" },
         cc: { type: "list", items: { type: "string" }, readOnly: true, field: "cc" },
         subject: { type: "string", required: true, readOnly: true, field: "su" },
+        /** The client's signature, rendered when the reply was written. */
+        footer: { type: "string", readOnly: true, field: "ft" },
         inReplyTo: { type: "string", readOnly: true, field: "ir" },
         references: { type: "list", items: { type: "string" }, readOnly: true, field: "rf" },
         /** Addresses left out because they are on the provider's suppression list. */
@@ -91,3 +95,86 @@ export const threadKeyEntity = () =>
 
 export type OutboundMailEntity = ReturnType<typeof outboundMailEntity>;
 export type ThreadKeyEntity = ReturnType<typeof threadKeyEntity>;
+
+/**
+ * One inbound mail as handled for one client: written in the same transaction as the ticket
+ * change it caused, under a key derived from the mail's identity, so a second delivery (or a
+ * re-run after a crash) finds it and changes nothing. Kept 90 days, like a retry window.
+ */
+export const inboundMailEntity = () =>
+  new Entity(
+    {
+      model: { service: "outdesk", entity: "inboundMail", version: "1" },
+      attributes: {
+        providerId: { type: "string", required: true, readOnly: true, field: "p" },
+        clientId: { type: "string", required: true, readOnly: true, field: "c" },
+        /** `in_` + hash of Message-ID and content (core/email/inbound.ts dedupeKey). */
+        dedupeKey: { type: "string", required: true, readOnly: true, field: "k" },
+        ticketId: { type: "string", required: true, readOnly: true, field: "t" },
+        messageId: { type: "string", required: true, readOnly: true, field: "mi" },
+        sesMessageId: { type: "string", required: true, readOnly: true, field: "sm" },
+        threadedBy: { type: "string", required: true, readOnly: true, field: "tb" },
+        receivedAt: { type: "string", required: true, readOnly: true, field: "ra" },
+        expiresAt: { type: "number", required: true, readOnly: true },
+      },
+      indexes: {
+        byKey: { pk: key("pk", ["providerId", "clientId", "dedupeKey"]), sk: key("sk", [], "im") },
+      },
+    },
+    entityConfig,
+  );
+
+/**
+ * A client's contact: every sender becomes one (the requester of the tickets they open). Also
+ * where the auto-acknowledgement limit lives (one per sender per client per 24 h).
+ */
+export const contactEntity = () =>
+  new Entity(
+    {
+      model: { service: "outdesk", entity: "contact", version: "1" },
+      attributes: {
+        providerId: { type: "string", required: true, readOnly: true, field: "p" },
+        clientId: { type: "string", required: true, readOnly: true, field: "c" },
+        email: { type: "string", required: true, readOnly: true, field: "em" },
+        name: { type: "string", field: "n" },
+        firstSeenAt: { type: "string", field: "fs" },
+        lastSeenAt: { type: "string", field: "ls" },
+        lastAutoAckAt: { type: "string", field: "aa" },
+      },
+      indexes: {
+        byEmail: { pk: key("pk", ["providerId", "clientId"]), sk: key("sk", ["email"], "ct") },
+      },
+    },
+    entityConfig,
+  );
+
+export type InboundMailEntity = ReturnType<typeof inboundMailEntity>;
+export type ContactEntity = ReturnType<typeof contactEntity>;
+
+/**
+ * A ticket's mail thread: its first Message-ID and the newest few, in the ticket's partition.
+ * Outbound replies take In-Reply-To and References from it; inbound mail and replies update it
+ * in the ticket write's own transaction (the ticket's version condition orders them).
+ */
+export const mailThreadEntity = () =>
+  new Entity(
+    {
+      model: { service: "outdesk", entity: "mailThread", version: "1" },
+      attributes: {
+        providerId: { type: "string", required: true, readOnly: true, field: "p" },
+        clientId: { type: "string", required: true, readOnly: true, field: "c" },
+        ticketId: { type: "string", required: true, readOnly: true, field: "t" },
+        rootId: { type: "string", field: "r" },
+        /** Newest last, at most MAIL_THREAD_RECENT. */
+        recent: { type: "list", items: { type: "string" }, required: true, default: () => [], field: "rc" },
+      },
+      indexes: {
+        byTicket: { pk: key("pk", ["providerId", "clientId", "ticketId"]), sk: key("sk", [], "mt") },
+      },
+    },
+    entityConfig,
+  );
+
+export const MAIL_THREAD_RECENT = 10;
+
+export type MailThreadEntity = ReturnType<typeof mailThreadEntity>;

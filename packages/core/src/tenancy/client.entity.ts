@@ -14,7 +14,12 @@ export const clientEntity = () =>
         /** Prefix of human ticket numbers and mail subject tokens: ACME → ACME-1042. */
         ticketPrefix: { type: "string", required: true },
         timeZone: { type: "string", required: true },
+        /** Verified addresses of the client's own (each has a routing item); claims live in addressClaim. */
         supportAddresses: { type: "list", items: { type: "string" }, required: true, default: () => [] },
+        /** `<slug>.<providerSlug>@<mail domain>`, routed from creation; moves with the slug. */
+        defaultAddress: { type: "string" },
+        /** From name and address, signature, auto-acknowledgement (core/email/mail-settings.ts); unset: defaults. */
+        mailSettings: { type: "any" },
         status: { type: ["active", "archived"] as const, required: true, default: "active" },
         /** Custom ticket field definitions (validated by Client.TicketField before writing). */
         ticketFields: { type: "any", required: true, default: () => [] },

@@ -6,18 +6,15 @@ import { Cursor, type Page, paginate } from "../common/cursor";
 import { primaryKey } from "../common/keys";
 import { ensureCommitted, isConditionFailure, step } from "../common/transaction";
 import { Outdesk } from "../dynamo";
-import { Conflict, NotFound, type OutdeskError } from "../error";
+import { Addresses } from "../email/addresses";
+import { MailSettings } from "../email/mail-settings";
+import { Conflict, InvalidField, NotFound, type OutdeskError } from "../error";
 import { fn } from "../fn";
 import { createId } from "../id";
 import type { ClientEntity } from "./client.entity";
-import { Email, Name, PageQuery, Slug, TicketPrefix, TimeZone, Version } from "./schema";
+import { Name, PageQuery, Slug, TicketPrefix, TimeZone, Version } from "./schema";
 
 type ClientItem = EntityItem<ClientEntity>;
-
-const SupportAddresses = z
-  .array(Email)
-  .max(20)
-  .refine((list) => new Set(list).size === list.length, "addresses must be distinct");
 
 export namespace Client {
   export const TicketField = z
@@ -48,7 +45,11 @@ export namespace Client {
       slug: z.string(),
       ticketPrefix: z.string(),
       timeZone: z.string(),
-      supportAddresses: z.array(z.string()),
+      supportAddresses: z
+        .array(z.string())
+        .describe("the client's own verified addresses; manage them under /v1/clients/{clientId}/addresses"),
+      defaultAddress: z.string().describe("<client>.<provider>@<mail domain>: always routes here; forward to it"),
+      mailSettings: MailSettings.Info,
       status: z.enum(["active", "archived"]),
       archivedAt: z.string().nullable(),
       ticketFields: z.array(TicketField),
@@ -66,7 +67,6 @@ export namespace Client {
       slug: Slug,
       ticketPrefix: TicketPrefix.optional().describe("defaults to the slug, upper-cased, without dashes"),
       timeZone: TimeZone,
-      supportAddresses: SupportAddresses.default([]),
       ticketFields: TicketFields.default([]),
       autoCloseDays: AutoCloseDays.default(4),
     })
@@ -78,9 +78,11 @@ export namespace Client {
       slug: Slug.optional(),
       ticketPrefix: TicketPrefix.optional(),
       timeZone: TimeZone.optional(),
-      supportAddresses: SupportAddresses.optional(),
       ticketFields: TicketFields.optional(),
       autoCloseDays: AutoCloseDays.optional(),
+      mailSettings: MailSettings.Input.optional().describe(
+        "From name and address, signature, auto-acknowledgement; omitted fields stay, null restores the default",
+      ),
       version: Version.optional().describe("the version you read; the update fails with 409 if it changed"),
     })
     .meta({ id: "ClientUpdate" });
@@ -88,13 +90,17 @@ export namespace Client {
   export const ListInput = PageQuery.extend({ status: z.enum(["active", "archived"]).optional() });
 
   export function toInfo(item: ClientItem): Info {
+    const supportAddresses = item.supportAddresses ?? [];
+    const defaultAddress = item.defaultAddress ?? "";
     return {
       id: item.clientId,
       name: item.name,
       slug: item.slug,
       ticketPrefix: item.ticketPrefix,
       timeZone: item.timeZone,
-      supportAddresses: item.supportAddresses ?? [],
+      supportAddresses,
+      defaultAddress,
+      mailSettings: MailSettings.resolve(item.mailSettings, { name: item.name, defaultAddress, supportAddresses }),
       status: item.status,
       archivedAt: item.archivedAt ?? null,
       ticketFields: (item.ticketFields ?? []) as TicketField[],
@@ -113,10 +119,9 @@ export namespace Client {
     Conflict(`The ticket prefix "${prefix}" is already used by another client`, {
       issues: [{ path: ["ticketPrefix"], message: "taken" }],
     });
-  const addressTaken = (address: string) =>
-    Conflict(`The support address ${address} already belongs to a client`, {
-      issues: [{ path: ["supportAddresses"], message: `${address} is taken` }],
-    });
+  // Default addresses are unique by construction (slugs are unique, and the dot splits them); a
+  // collision means a stale routing item, never another tenant's data.
+  const addressTaken = (address: string) => Conflict(`The default address ${address} is already in use`);
   const stale = (version: number) => Conflict("The client changed since you read it", { currentVersion: version });
 
   export const create = fn(CreateInput, async (input) => {
@@ -124,31 +129,23 @@ export namespace Client {
     const clientId = createId("client");
     const now = new Date().toISOString();
     const ticketPrefix = input.ticketPrefix ?? defaultPrefix(input.slug);
+    const defaultAddress = Addresses.defaultAddress(input.slug, await Addresses.providerSlug(providerId));
+    const fields = { ...input, ticketPrefix, supportAddresses: [], defaultAddress, createdAt: now, updatedAt: now };
     const result = await Outdesk.transaction
       .write(({ client, unique, inboundAddress }) => [
-        client.create({ providerId, clientId, ...input, ticketPrefix, createdAt: now, updatedAt: now }).commit(),
+        client.create({ providerId, clientId, ...fields }).commit(),
         unique.create({ providerId, kind: "client_slug", value: input.slug, ownerId: clientId }).commit(),
         unique.create({ providerId, kind: "ticket_prefix", value: ticketPrefix, ownerId: clientId }).commit(),
-        ...input.supportAddresses.map((address) => inboundAddress.create({ address, providerId, clientId }).commit()),
+        inboundAddress.create({ address: defaultAddress, providerId, clientId }).commit(),
       ])
       .go();
     ensureCommitted(result, [
       undefined,
       slugTaken(input.slug),
       prefixTaken(ticketPrefix),
-      ...input.supportAddresses.map(addressTaken),
+      addressTaken(defaultAddress),
     ]);
-    return toInfo({
-      providerId,
-      clientId,
-      ...input,
-      ticketPrefix,
-      status: "active",
-      lastTicketNumber: 0,
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-    });
+    return toInfo({ providerId, clientId, ...fields, status: "active", lastTicketNumber: 0, version: 1 });
   });
 
   /** One GetItem; a client outside the actor's reach is a 404 without a read. */
@@ -247,17 +244,39 @@ export namespace Client {
 
   export const update = fn(UpdateInput.extend({ clientId: z.string() }), async ({ clientId, version, ...changes }) => {
     const { providerId } = assertCanManage(clientId);
-    const { slug, ticketPrefix, supportAddresses, ...plain } = changes;
-    if (slug === undefined && ticketPrefix === undefined && supportAddresses === undefined) {
+    const { slug, ticketPrefix, mailSettings, ...plain } = changes;
+    if (slug === undefined && ticketPrefix === undefined && mailSettings === undefined) {
       return patchClient(clientId, version, plain);
     }
-    // Unique values move their guard items: read the old ones, then one transaction.
-    const current = await get(clientId);
+    // Unique values move their guard items and the default address its routing item: read the
+    // old ones, then one transaction. Mail settings are checked against the addresses read.
+    const { data: current } = await Outdesk.entities.client.get({ providerId, clientId }).go({ consistent: true });
+    if (!current) throw NotFound("Client");
     if (version !== undefined && version !== current.version) throw stale(current.version);
-    const addresses = supportAddresses ?? current.supportAddresses;
-    const added = addresses.filter((a) => !current.supportAddresses.includes(a));
-    const removed = current.supportAddresses.filter((a) => !addresses.includes(a));
+    const renamed = slug !== undefined && slug !== current.slug;
+    const defaultAddress = renamed
+      ? Addresses.defaultAddress(slug, await Addresses.providerSlug(providerId))
+      : (current.defaultAddress ?? "");
+    const settings =
+      mailSettings === undefined
+        ? undefined
+        : MailSettings.merge(MailSettings.stored(current.mailSettings), mailSettings, defaultAddress);
+    if (settings?.fromAddress && !(current.supportAddresses ?? []).includes(settings.fromAddress)) {
+      throw InvalidField(
+        ["mailSettings", "fromAddress"],
+        "not a verified address of this client: use its default address or one verified under its addresses",
+      );
+    }
     const updatedAt = new Date().toISOString();
+    const next = {
+      ...plain,
+      ...(slug === undefined ? {} : { slug }),
+      ...(ticketPrefix === undefined ? {} : { ticketPrefix }),
+      ...(settings === undefined ? {} : { mailSettings: settings }),
+      ...(renamed ? { defaultAddress } : {}),
+      updatedAt,
+      version: current.version + 1,
+    };
 
     let explain: (OutdeskError | undefined)[] = [];
     const result = await Outdesk.transaction
@@ -266,18 +285,36 @@ export namespace Client {
           step(
             client
               .patch({ providerId, clientId })
-              .set({ ...changes, supportAddresses: addresses, updatedAt, version: current.version + 1 })
+              .set(next)
               .where((attr, op) => op.eq(attr.version, current.version))
               .commit(),
             stale(current.version),
           ),
         ];
-        if (slug !== undefined && slug !== current.slug) {
+        if (renamed) {
           steps.push(step(unique.delete({ providerId, kind: "client_slug", value: current.slug }).commit()));
           steps.push(
             step(
               unique.create({ providerId, kind: "client_slug", value: slug, ownerId: clientId }).commit(),
               slugTaken(slug),
+            ),
+          );
+          // The default address moves with the slug; mail to the old one is kept as unknown-recipient mail.
+          if (current.defaultAddress) {
+            const old = current.defaultAddress;
+            steps.push(
+              step(
+                inboundAddress
+                  .delete({ address: old })
+                  .where((attr, op) => `${op.eq(attr.providerId, providerId)} AND ${op.eq(attr.clientId, clientId)}`)
+                  .commit(),
+              ),
+            );
+          }
+          steps.push(
+            step(
+              inboundAddress.create({ address: defaultAddress, providerId, clientId }).commit(),
+              addressTaken(defaultAddress),
             ),
           );
         }
@@ -290,16 +327,12 @@ export namespace Client {
             ),
           );
         }
-        for (const address of removed) steps.push(step(inboundAddress.delete({ address }).commit()));
-        for (const address of added) {
-          steps.push(step(inboundAddress.create({ address, providerId, clientId }).commit(), addressTaken(address)));
-        }
         explain = steps.map((s) => s.conflict);
         return steps.map((s) => s.commit);
       })
       .go();
     ensureCommitted(result, explain);
-    return { ...current, ...changes, supportAddresses: addresses, updatedAt, version: current.version + 1 };
+    return toInfo({ ...current, ...next });
   });
 
   const VersionInput = z.strictObject({ clientId: z.string(), version: Version.optional() });

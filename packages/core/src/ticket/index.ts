@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { canAccessClient, type TenantActor, useTenant } from "../actor";
+import { Attachments } from "../attachment";
 import { readByKeys } from "../common/batch";
 import { primaryKey } from "../common/keys";
 import { storedBytes } from "../common/size";
@@ -12,6 +13,8 @@ import {
   writeTransaction,
 } from "../common/transaction";
 import { Outdesk } from "../dynamo";
+import type { OutboundItem } from "../email/model";
+import { Outbound } from "../email/outbound";
 import { Conflict, Forbidden, InvalidField, NotFound, OutdeskError } from "../error";
 import { fn } from "../fn";
 import { createId } from "../id";
@@ -100,6 +103,21 @@ function checkAssignee(user: UserItem | undefined, clientId: string) {
 
 const archivedClient = () => InvalidField(["clientId"], "the client is archived and takes no new tickets");
 
+/** Takes the client's next ticket number (one UpdateItem); an archived client takes none. */
+export async function takeTicketNumber(providerId: string, clientId: string): Promise<ClientItem> {
+  return retryConflicts(() =>
+    Outdesk.entities.client
+      .patch({ providerId, clientId })
+      .add({ lastTicketNumber: 1 })
+      .where((attr, op) => op.eq(attr.status, "active"))
+      .go({ response: "all_new" }),
+  )
+    .then(({ data }) => data as ClientItem)
+    .catch((error) => {
+      throw isConditionFailure(error) ? archivedClient() : error;
+    });
+}
+
 function illegalTransition(from: Status, to: Status) {
   return new OutdeskError("conflict", `A ticket cannot go from ${from} to ${to}`, {
     issues: [{ path: ["status"], message: `allowed from ${from}: ${transitions[from].join(", ") || "none"}` }],
@@ -167,7 +185,10 @@ async function messageDraft(
 }
 
 /** Hides what client admins must never see: internal notes and events, and how many notes a merge moved. */
-function pageFor(actor: TenantActor, { ticket, messages, events, olderMessages }: Thread & { ticket: TicketItem }) {
+function pageFor(
+  actor: TenantActor,
+  { ticket, messages, events, deliveries, olderMessages }: Thread & { ticket: TicketItem },
+) {
   const staff = isStaff(actor);
   const withoutNotes = (value: unknown) => {
     if (staff || value === null || typeof value !== "object" || !("notes" in value)) return value;
@@ -176,7 +197,7 @@ function pageFor(actor: TenantActor, { ticket, messages, events, olderMessages }
   };
   const page: TicketPage = {
     ticket: toTicketInfo(ticket, { staff }),
-    messages: visibleMessages(actor, messages),
+    messages: visibleMessages(actor, messages, deliveries),
     events: auditTrail(ticket, messages, events)
       .filter((e) => staff || !e.internal)
       .map(({ internal: _internal, ...event }) => ({
@@ -189,8 +210,12 @@ function pageFor(actor: TenantActor, { ticket, messages, events, olderMessages }
   return page;
 }
 
-function visibleMessages(actor: TenantActor, messages: MessageItem[]) {
-  return messages.filter((m) => isStaff(actor) || m.visibility === "public").map(toMessageInfo);
+function visibleMessages(actor: TenantActor, messages: MessageItem[], deliveries: OutboundItem[] = []) {
+  const staff = isStaff(actor);
+  const byMessage = new Map(deliveries.map((d) => [d.messageId, d]));
+  return messages
+    .filter((m) => staff || m.visibility === "public")
+    .map((m) => toMessageInfo(m, { staff, delivery: byMessage.get(m.messageId) }));
 }
 
 /**
@@ -231,22 +256,14 @@ export namespace Ticket {
       checkAssignee(entities.user.parse(of("user")).data[0] as UserItem | undefined, input.clientId);
     const now = new Date().toISOString();
     const channel = input.channel ?? defaultChannel(actor);
-    const message = await messageDraft(actor, { ...input }, "public", channel, now);
-    const client = await retryConflicts(() =>
-      entities.client
-        .patch({ providerId, clientId: input.clientId })
-        .add({ lastTicketNumber: 1 })
-        .where((attr, op) => op.eq(attr.status, "active"))
-        .go({ response: "all_new" }),
-    )
-      .then(({ data }) => data as ClientItem)
-      .catch((error) => {
-        throw isConditionFailure(error) ? archivedClient() : error;
-      });
+    const ticketId = createId("ticket");
+    const attachments = await Attachments.claim({ clientId: input.clientId, ticketId }, input.attachments);
+    const message = await messageDraft(actor, { ...input, attachments }, "public", channel, now);
+    const client = await takeTicketNumber(providerId, input.clientId);
     const ticket: TicketItem = {
       providerId,
       clientId: input.clientId,
-      ticketId: createId("ticket"),
+      ticketId,
       number: client.lastTicketNumber,
       key: `${client.ticketPrefix}-${client.lastTicketNumber}`,
       subject: input.subject,
@@ -407,8 +424,11 @@ export namespace Ticket {
       ticketId: z.string(),
       visibility: z.enum(["public", "internal"]),
     }),
-    async ({ clientId, ticketId, visibility, version, status, ...input }) => {
-      const ctx = await loadForWrite(clientId, ticketId);
+    async ({ clientId, ticketId, visibility, version, status, email, ...input }) => {
+      const actor0 = assertTicketVisible(clientId);
+      // A public staff reply goes to the requester by mail unless the agent says not to.
+      const mails = isStaff(actor0) && visibility === "public" && email?.send !== false;
+      const ctx = await loadForWrite(clientId, ticketId, [], { mailThread: mails });
       const { actor, ticket } = ctx;
       const staff = isStaff(actor);
       if (!staff && (visibility === "internal" || status !== undefined || input.timeSpentMinutes > 0)) {
@@ -430,13 +450,37 @@ export namespace Ticket {
         ...(staff && visibility === "public" && !ticket.firstReplyAt ? { firstReplyAt: now } : {}),
       };
       if (moved.status === "solved") checkRequiredFields(ctx.client, ticket.fields ?? {});
-      const message = await messageDraft(actor, input, visibility, defaultChannel(actor), now);
+      const attachments = await Attachments.claim({ clientId, ticketId }, input.attachments);
+      const message = await messageDraft(actor, { ...input, attachments }, visibility, defaultChannel(actor), now);
+      const outbound = mails
+        ? await Outbound.draftReply({ client: ctx.client, ticket, thread: ctx.mailThread, message, cc: email?.cc })
+        : undefined;
+      if (outbound) message.mail = Outbound.mailMeta(outbound);
       // The message is its own audit record; only a status change it causes is an event.
       const events: Plan["events"] = moved.status ? [{ field: "status", from, to: moved.status }] : [];
-      const after = await commitPlan(ctx, { set, events, messages: [message] }, version);
+      const key = { providerId: ticket.providerId, clientId, ticketId };
+      const after = await commitPlan(
+        ctx,
+        {
+          set,
+          events,
+          messages: [message],
+          ...(outbound
+            ? {
+                extra: (services) => [
+                  ...Outbound.commits(services, key, { outbound }),
+                  Outbound.threadStep(services, key, ctx.mailThread, [outbound.rfcMessageId]),
+                ],
+              }
+            : {}),
+        },
+        version,
+      );
+      // Committed first, sent after: a failed send is retried by the outbox sweep.
+      const delivery = outbound ? await Outbound.deliverSafely(outbound, { message }) : undefined;
       return {
         ticket: toTicketInfo(after, { staff }),
-        message: toMessageInfo({ ...message, providerId: after.providerId, clientId, ticketId }),
+        message: toMessageInfo({ ...message, ...key }, { staff, delivery }),
       };
     },
   );

@@ -1,5 +1,6 @@
 import type { EntityItem } from "electrodb";
 import * as z from "zod";
+import { MailInfo, type MailMeta, type OutboundItem, toDeliveryInfo, toMailInfo } from "../email/model";
 import { NO_DUE_TIME, UNASSIGNED } from "./constants";
 import { TicketFields as F } from "./fields";
 import { Attachment, Channel, FieldValue, Priority, Status, TicketType, Tier } from "./schema";
@@ -106,6 +107,7 @@ export const MessageInfo = z
     channel: Channel,
     timeSpentMinutes: z.number(),
     mergedFrom: z.string().nullable(),
+    mail: MailInfo.nullable().describe("set when the message came or went by email"),
     createdAt: z.string(),
   })
   .meta({ id: "TicketMessage" });
@@ -175,7 +177,11 @@ export function toTicketInfo(item: TicketItem, viewer: Viewer): TicketInfo {
   };
 }
 
-export function toMessageInfo(item: MessageItem): MessageInfo {
+/** A message as the API shows it; `delivery` is the state of the mail that carried it, if any. */
+export function toMessageInfo(
+  item: MessageItem,
+  { staff, delivery }: { staff: boolean; delivery?: OutboundItem | undefined },
+): MessageInfo {
   return {
     id: item.messageId,
     visibility: item.visibility,
@@ -187,10 +193,14 @@ export function toMessageInfo(item: MessageItem): MessageInfo {
     },
     bodyText: item.bodyText,
     bodyHtml: item.bodyHtml ?? null,
-    attachments: (item.attachments ?? []) as MessageInfo["attachments"],
+    // Stored refs also name the ticket whose key prefix holds the file: not the API's business.
+    attachments: ((item.attachments ?? []) as (MessageInfo["attachments"][number] & { ticketId?: string })[]).map(
+      ({ ticketId: _storedUnder, ...attachment }) => attachment,
+    ),
     channel: item.channel,
     timeSpentMinutes: item.timeSpentMinutes ?? 0,
     mergedFrom: item.mergedFrom ?? null,
+    mail: item.mail ? toMailInfo(item.mail as MailMeta, delivery ? toDeliveryInfo(delivery) : null, { staff }) : null,
     createdAt: item.createdAt,
   };
 }

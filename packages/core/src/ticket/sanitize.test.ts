@@ -3,12 +3,16 @@ import { describe, expect, it } from "vitest";
 import { sanitizeMessageHtml } from "./sanitize";
 
 const allowedTags = new Set(
-  "p br div span b strong i em u s blockquote pre code ul ol li h1 h2 h3 h4 table thead tbody tr th td a hr".split(" "),
+  "p br div span b strong i em u s blockquote pre code ul ol li h1 h2 h3 h4 table thead tbody tr th td a hr img details summary".split(
+    " ",
+  ),
 );
 const allowedAttributes: Record<string, string[]> = {
   a: ["href", "title", "rel", "target"],
   td: ["colspan", "rowspan"],
   th: ["colspan", "rowspan"],
+  img: ["data-src", "alt", "width", "height"],
+  details: ["data-quote"],
 };
 
 /**
@@ -48,7 +52,7 @@ function executableConstructs(output: string): string[] {
   };
   walk(body);
   // The serializer's own shape: text without raw angle brackets, tags with double-quoted values only.
-  const stripped = output.replace(/<\/?[a-z0-9]+(?: [a-z]+="[^"<>]*")*>/g, "");
+  const stripped = output.replace(/<\/?[a-z0-9]+(?: [a-z-]+="[^"<>]*")*>/g, "");
   if (/[<>]/.test(stripped)) problems.push(`stray angle bracket in ${stripped}`);
   return problems;
 }
@@ -289,11 +293,31 @@ describe("sanitizeMessageHtml: formatting survives", () => {
   });
 
   it("drops disallowed elements and attributes but keeps their text", () => {
-    expect(sanitizeMessageHtml('<font color="red">Hi</font> <img src="https://t.example/pixel.gif">there')).toBe(
-      "Hi there",
-    );
+    expect(sanitizeMessageHtml('<font color="red">Hi</font> <img src="x.gif">there')).toBe("Hi there");
     expect(sanitizeMessageHtml('<p class="x" style="color:red" id="y">para</p>')).toBe("<p>para</p>");
     expect(sanitizeMessageHtml("<form><label>Name</label><button>Send</button></form>")).toBe("NameSend");
+  });
+
+  it("keeps images inert: cid: and http(s) sources move to data-src, any other drops the image", () => {
+    expect(sanitizeMessageHtml('<img src="cid:logo@mail" alt="Logo" width="120" height="x" onerror="alert(1)">')).toBe(
+      '<img data-src="cid:logo@mail" alt="Logo" width="120">',
+    );
+    expect(sanitizeMessageHtml('a<img src="https://t.example/pixel.gif?u=1&amp;m=2">b')).toBe(
+      'a<img data-src="https://t.example/pixel.gif?u=1&amp;m=2">b',
+    );
+    for (const src of [
+      "javascript:alert(1)",
+      "data:image/svg+xml,<svg onload=alert(1)>",
+      "x.gif",
+      "//t.example/p",
+      "",
+    ]) {
+      expect(sanitizeMessageHtml(`a<img src="${src}">b`), src).toBe("ab");
+    }
+    expect(sanitizeMessageHtml('<img src="java&#x09;script:alert(1)"><img srcset="https://t.example/p 1x">')).toBe("");
+    const output = sanitizeMessageHtml('<p><img src="cid:a" alt="&quot;><script>alert(1)</script>"></p>');
+    expect(executableConstructs(output)).toEqual([]);
+    expect(sanitizeMessageHtml(output)).toBe(output);
   });
 
   it("closes what it opens", () => {

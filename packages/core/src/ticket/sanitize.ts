@@ -30,6 +30,9 @@ const allowedTags = new Set([
   "td",
   "a",
   "hr",
+  // The folded quoted history of mail (email/quote.ts), which a sandboxed frame opens without scripts.
+  "details",
+  "summary",
 ]);
 
 /** Attribute name → accepts its (decoded) value and returns what to write, or undefined to drop it. */
@@ -37,6 +40,7 @@ type AttributeRule = (value: string) => string | undefined;
 const cellSpan: AttributeRule = (value) => (/^\d{1,4}$/.test(value) ? value : undefined);
 const allowedAttributes: Record<string, Record<string, AttributeRule>> = {
   a: { href: safeHref, title: (value) => value },
+  details: { "data-quote": () => "" },
   td: { colspan: cellSpan, rowspan: cellSpan },
   th: { colspan: cellSpan, rowspan: cellSpan },
 };
@@ -74,17 +78,39 @@ const droppedWithContent = new Set([
 ]);
 
 const allowedSchemes = new Set(["http", "https", "mailto"]);
+/** Images: parts of the mail itself (`cid:`) or remote ones, which the console loads only when asked. */
+const imageSchemes = new Set(["cid", "http", "https"]);
 
 /**
  * An href is kept only with an http, https or mailto scheme. Browsers ignore tabs and newlines
  * anywhere in a URL and trim controls and spaces around it, so those are removed before the
  * scheme is read ("java&#x09;script:" is javascript:); a value without a scheme is dropped.
  */
-function safeHref(value: string): string | undefined {
+function safeHref(value: string, schemes = allowedSchemes): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what hides a scheme
   const compact = value.replace(/[\u0000-\u0020\u007f-\u009f]/g, "");
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(compact)?.[1]?.toLowerCase();
-  return scheme && allowedSchemes.has(scheme) ? value.trim() : undefined;
+  return scheme && schemes.has(scheme) ? value.trim() : undefined;
+}
+
+const pixels: AttributeRule = (value) => (/^\d{1,4}$/.test(value) ? value : undefined);
+
+/**
+ * An image is kept inert: its source goes to `data-src`, never `src`, so nothing that renders the
+ * stored HTML loads it. The console's message frame puts `cid:` images back through presigned
+ * URLs and remote ones only when the agent asks. Any other source drops the image.
+ */
+function inertImage(attributes: Record<string, string>): string | undefined {
+  const source = attributes.src ?? attributes["data-src"];
+  const src = source === undefined ? undefined : safeHref(source, imageSchemes);
+  if (src === undefined) return undefined;
+  let tag = `<img data-src="${escapeAttribute(src)}"`;
+  if (attributes.alt !== undefined) tag += ` alt="${escapeAttribute(attributes.alt)}"`;
+  for (const size of ["width", "height"]) {
+    const value = attributes[size] === undefined ? undefined : pixels(attributes[size]);
+    if (value !== undefined) tag += ` ${size}="${value}"`;
+  }
+  return `${tag}>`;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers drop NUL from text; so do we
@@ -111,8 +137,8 @@ interface OpenElement {
 
 /**
  * Mail and editor HTML is reduced to inert formatting before it is stored: no scripts, styles,
- * event handlers, forms or remote images; links keep only http(s)/mailto and open safely. The
- * console renders it inside a sandboxed frame as a second line of defence.
+ * event handlers or forms; images stay inert (inertImage); links keep only http(s)/mailto and open
+ * safely. The console renders it inside a sandboxed frame as a second line of defence.
  *
  * The input is only read by the parser; the output is written here from the allowlist, with every
  * text and attribute value escaped, so what a browser parses is exactly what was checked.
@@ -131,7 +157,12 @@ export function sanitizeMessageHtml(html: string): string {
       },
       onopentag(name, attributes) {
         const element = open.at(-1);
-        if (!element || element.dropped || !allowedTags.has(name)) return;
+        if (!element || element.dropped) return;
+        if (name === "img") {
+          out += inertImage(attributes) ?? "";
+          return;
+        }
+        if (!allowedTags.has(name)) return;
         let tag = `<${name}`;
         for (const [attribute, rule] of Object.entries(allowedAttributes[name] ?? {})) {
           if (!Object.hasOwn(attributes, attribute)) continue;

@@ -39,25 +39,25 @@ export const FieldValues = z.record(z.string().max(40), FieldValue).refine((v) =
 /** Unicode's directional embeddings, overrides, isolates and marks. */
 export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+/** A message's attachment as the API shows it; the file itself comes from a presigned URL (the attachment route). */
 export const Attachment = z
-  .strictObject({
-    // Bidi controls would let `fdp.exe` display as `exe.pdf`: they are dropped from names.
-    filename: z
-      .string()
-      .max(255)
-      .transform((name) => name.replace(BIDI_CONTROLS, ""))
-      .pipe(z.string().min(1, "the name is empty")),
-    contentType: z
-      .string()
-      .max(127)
-      .regex(/^[\w.+-]+\/[\w.+-]+$/, "a MIME type such as application/pdf"),
-    size: z
-      .number()
-      .int()
-      .min(0)
-      .max(25 * 1024 * 1024, "at most 25 MiB"),
+  .object({
+    id: z.string(),
+    filename: z.string().describe("cleaned: no path, bidi or control characters"),
+    contentType: z.string(),
+    size: z.number().int().describe("bytes"),
+    contentId: z.string().optional().describe("mail parts: the Content-ID that `cid:` URLs in the HTML name"),
+    inline: z.boolean().optional().describe("an image shown in the message body (PNG, JPEG, GIF or WebP)"),
   })
   .meta({ id: "Attachment" });
+
+/** A file to attach: an upload from POST …/attachments, after its PUT. */
+export const AttachmentInput = z.strictObject({ uploadId: z.string().min(1).max(64) }).meta({ id: "AttachmentInput" });
+export const AttachmentInputs = z
+  .array(AttachmentInput)
+  .max(20, "at most 20 attachments")
+  .default([])
+  .describe("uploads to attach (POST …/attachments, then PUT the file): at most 20, 25 MiB in all");
 
 export const Body = z.string().trim().min(1, "the message is empty").max(100_000);
 
@@ -81,7 +81,7 @@ export const CreateInput = z
     tags: Tags.default([]),
     assigneeId: Id.optional(),
     fields: FieldValues.default({}),
-    attachments: z.array(Attachment).max(20).default([]),
+    attachments: AttachmentInputs,
   })
   .meta({ id: "TicketCreate" });
 
@@ -106,7 +106,7 @@ export const MessageInput = z
   .strictObject({
     body: Body,
     bodyHtml: z.string().max(200_000).optional(),
-    attachments: z.array(Attachment).max(20).default([]),
+    attachments: AttachmentInputs,
     timeSpentMinutes: z
       .number()
       .int()
@@ -114,6 +114,13 @@ export const MessageInput = z
       .max(24 * 60)
       .default(0),
     status: Status.optional().describe("set the status in the same step (e.g. reply and set pending)"),
+    email: z
+      .strictObject({
+        send: z.boolean().default(true).describe("mail a public reply to the requester and CCs (default)"),
+        cc: z.array(Email).max(20).optional().describe("the CCs of this mail; defaults to the ticket's"),
+      })
+      .optional()
+      .describe("how a public staff reply goes out by email"),
     version: Version.optional(),
   })
   .meta({ id: "TicketMessageCreate" });

@@ -4,6 +4,7 @@ import { byEntity, type RawItem } from "../common/batch";
 import { Cursor } from "../common/cursor";
 import { storedBytes } from "../common/size";
 import { Dynamo, Outdesk } from "../dynamo";
+import type { OutboundItem } from "../email/model";
 import { Table } from "../table";
 import type { EventItem, MessageItem, TicketItem } from "./model";
 import { ViewKeys } from "./view-keys";
@@ -69,6 +70,7 @@ function parse(items: Record<string, unknown>[]) {
     // Read newest first; shown oldest first.
     messages: (entities.message.parse(of("message")).data as MessageItem[]).reverse(),
     events: (entities.ticketEvent.parse(of("ticketEvent")).data as EventItem[]).reverse(),
+    deliveries: entities.outboundMail.parse(of("outboundMail")).data as OutboundItem[],
   };
 }
 
@@ -79,6 +81,8 @@ export interface Thread {
   ticket: TicketItem | undefined;
   messages: MessageItem[];
   events: EventItem[];
+  /** Outbound mail of the ticket (sort keys `o#…`, read with the ticket): delivery states by message. */
+  deliveries: OutboundItem[];
   /** A cursor to the older messages, when the page stopped short of the first. */
   olderMessages: string | null;
 }

@@ -14,6 +14,7 @@ const threadKey = key("pk", ["providerId", "clientId", "ticketId"]);
  * - gsi5 byRequester     (provider, client, requester) → createdAt
  * - gsi6 byPriority      (provider, client, status, priority) → number   keys only
  * - gsi7 byTier          (provider, client, status, tier) → number   keys only; escalated (L2, L3) only
+ * - gsi8 byNumber       (provider, client) → number   keys only; written once, at creation
  * Range keys end in the ticket number, unique per client, so positions are exact.
  * The number-ordered indexes move only when status, priority or tier change.
  */
@@ -89,6 +90,11 @@ export const ticketEntity = () =>
           pk: key("gsi7pk", ["providerId", "clientId", "status", "tier"]),
           sk: key("gsi7sk", ["number"], ""),
         },
+        byNumber: {
+          index: "gsi8",
+          pk: key("gsi8pk", ["providerId", "clientId"]),
+          sk: key("gsi8sk", ["number"], ""),
+        },
       },
     },
     entityConfig,
@@ -120,6 +126,8 @@ export const messageEntity = () =>
         timeSpentMinutes: { type: "number", field: "ts" },
         /** Set when the message moved here by a merge. */
         mergedFrom: { type: "string", field: "mf" },
+        /** Mail metadata of a message that came or went by email (core/email/model.ts MailMeta). */
+        mail: { type: "any", field: "ml" },
         createdAt: { type: "string", required: true, field: "ca" },
       },
       indexes: {

@@ -20,6 +20,8 @@ export interface WriteContext {
   ticket: TicketItem;
   client: ClientItem;
   users: Map<string, UserItem>;
+  /** The ticket's mail thread, when the write asked for it (a reply that goes out by mail). */
+  mailThread?: { rootId?: string; recent: string[] };
 }
 
 export interface EventDraft {
@@ -52,7 +54,12 @@ export function assertTicketVisible(clientId: string): TenantActor {
  * the units of a TransactGet, and never cancelled by a concurrent transaction; the write's
  * version condition is what protects the ticket). A ticket outside your reach is 404.
  */
-export async function loadForWrite(clientId: string, ticketId: string, userIds: string[] = []): Promise<WriteContext> {
+export async function loadForWrite(
+  clientId: string,
+  ticketId: string,
+  userIds: string[] = [],
+  { mailThread = false } = {},
+): Promise<WriteContext> {
   const actor = assertTicketVisible(clientId);
   const { providerId } = actor;
   const ids = [...new Set(userIds)];
@@ -61,13 +68,15 @@ export async function loadForWrite(clientId: string, ticketId: string, userIds: 
     primaryKey(entities.ticket, { providerId, clientId, ticketId }),
     primaryKey(entities.client, { providerId, clientId }),
     ...ids.map((userId) => primaryKey(entities.user, { providerId, userId })),
+    ...(mailThread ? [primaryKey(entities.mailThread, { providerId, clientId, ticketId })] : []),
   ]);
   const ticket = entities.ticket.parse(of("ticket")).data[0] as TicketItem | undefined;
   const client = entities.client.parse(of("client")).data[0] as ClientItem | undefined;
   if (!ticket || !client) throw NotFound("Ticket");
   const users = new Map<string, UserItem>();
   for (const user of entities.user.parse(of("user")).data as UserItem[]) users.set(user.userId, user);
-  return { actor, ticket, client, users };
+  const thread = mailThread ? entities.mailThread.parse(of("mailThread")).data[0] : undefined;
+  return { actor, ticket, client, users, ...(thread ? { mailThread: thread } : {}) };
 }
 
 export function staleTicket(version: number) {

@@ -3,15 +3,19 @@ import { Dynamo } from "@outdesk/core/dynamo";
 import { OutdeskError } from "@outdesk/core/error";
 import { Log } from "@outdesk/core/log";
 import { bodyLimit } from "hono/body-limit";
+import { addresses, unknownMail } from "./addresses";
 import { apiKeys } from "./api-keys";
+import { attachments } from "./attachments";
 import { auth } from "./auth";
 import { clients } from "./clients";
 import type { ApiEnv } from "./context";
 import { docs } from "./docs";
 import { handleError } from "./errors";
+import { mail } from "./mail";
 import { me } from "./me";
 import { withRequestContext } from "./middleware";
 import { signup } from "./signup";
+import { suppressions } from "./suppressions";
 import { ticketThread } from "./ticket-thread";
 import { tickets } from "./tickets";
 import { users } from "./users";
@@ -55,9 +59,14 @@ export function createApp() {
   app.route("/v1/me", me);
   app.route("/v1/clients", clients);
   app.route("/v1/clients", ticketThread);
+  app.route("/v1/clients", addresses);
+  app.route("/v1/inbound", unknownMail);
+  app.route("/v1/clients", attachments);
+  app.route("/v1/clients", mail);
   app.route("/v1/tickets", tickets);
   app.route("/v1/users", users);
   app.route("/v1/api-keys", apiKeys);
+  app.route("/v1/suppressions", suppressions);
   app.route("/v1/docs", docs);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

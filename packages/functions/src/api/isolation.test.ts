@@ -1,4 +1,7 @@
+import { Config } from "@outdesk/core/config";
+import { Addresses } from "@outdesk/core/email/addresses";
 import { beforeAll, describe, it } from "vitest";
+import { call, expectStatus, type Persona } from "../../../../test/api";
 import {
   assertEveryRouteCovered,
   checkProbes,
@@ -46,12 +49,12 @@ const spec: IsolationSpec = {
       { as: "agentA1", path: "/v1/clients", body: { name: "X", slug: "x-co", timeZone: "UTC" }, expect: 403 },
       { as: "clientAdminA1", path: "/v1/clients", body: { name: "X", slug: "x-co", timeZone: "UTC" }, expect: 403 },
       { as: "keyA1", path: "/v1/clients", body: { name: "X", slug: "x-co", timeZone: "UTC" }, expect: 403 },
-      // Another provider cannot take over a's support address through a new client.
+      // Addresses are no longer set on a client: each is claimed and verified (addresses.test.ts).
       {
         as: "adminB",
         path: "/v1/clients",
         body: { name: "X", slug: "x-co", timeZone: "UTC", supportAddresses: [w.ids.addressA1] },
-        expect: 409,
+        expect: 400,
       },
     ],
     rereads: (_w) => [
@@ -80,18 +83,78 @@ const spec: IsolationSpec = {
       { as: "clientAdminA2", path: `/v1/clients/${w.ids.clientA1}`, body: { name: "Hijacked" }, expect: 404 },
       { as: "clientAdminA1", path: `/v1/clients/${w.ids.clientA1}`, body: { name: "Hijacked" }, expect: 403 },
       { as: "adminA", path: `/v1/clients/${w.ids.clientB1}`, body: { name: "Hijacked" }, expect: 404 },
-      // Cannot move b1's address into a's client either.
+      // Cannot send a1's mail from b1's address either.
       {
         as: "adminA",
         path: `/v1/clients/${w.ids.clientA1}`,
-        body: { supportAddresses: [w.ids.addressB1] },
-        expect: 409,
+        body: { mailSettings: { fromAddress: w.ids.addressB1 } },
+        expect: 400,
       },
     ],
     rereads: clientRereads,
   },
   "POST /v1/clients/:clientId/archive": clientAction("archive"),
   "POST /v1/clients/:clientId/restore": clientAction("restore"),
+  // Addresses are managed by provider admins; another client's or tenant's addresses answer 404.
+  "GET /v1/clients/:clientId/addresses": {
+    sample: (w) => ({ path: addressPath(w.ids.clientA1) }),
+    probes: addressProbes(""),
+    rereads: () => [],
+    hidden: (w) => [
+      { as: "adminB", path: addressPath(w.ids.clientB1), mustNotContain: [w.ids.addressA1, w.ids.clientA1] },
+      { as: "adminA", path: addressPath(w.ids.clientA2), mustNotContain: [w.ids.addressA1, w.ids.addressB1] },
+    ],
+  },
+  "POST /v1/clients/:clientId/addresses": {
+    sample: (w) => ({ path: addressPath(w.ids.clientA1), body: { address: "probe@acme.example" } }),
+    probes: addressProbes("", { address: "probe@acme.example" }),
+    rereads: addressRereads,
+  },
+  "POST /v1/clients/:clientId/addresses/:address/resend": {
+    sample: (w) => ({ path: addressPath(w.ids.clientA1, `/${w.ids.addressA1}/resend`) }),
+    probes: (w) => addressProbes(`/${w.ids.addressA1}/resend`)(w),
+    rereads: addressRereads,
+  },
+  "POST /v1/clients/:clientId/addresses/:address/verify": {
+    sample: (w) => ({ path: addressPath(w.ids.clientA1, `/${w.ids.addressA1}/verify`), body: { code: "ABCD-EFGH" } }),
+    probes: (w) => [
+      ...addressProbes(`/${w.ids.addressA1}/verify`, { code: "ABCD-EFGH" })(w),
+      // Another provider verifying a's address on its own client: it holds no claim on it.
+      {
+        as: "adminB",
+        path: addressPath(w.ids.clientB1, `/${w.ids.addressA1}/verify`),
+        body: { code: "ABCD-EFGH" },
+        expect: 404,
+      },
+    ],
+    rereads: addressRereads,
+  },
+  "POST /v1/clients/:clientId/addresses/:address/verify-domain": {
+    sample: (w) => ({ path: addressPath(w.ids.clientA1, `/${w.ids.addressA1}/verify-domain`) }),
+    probes: (w) => [
+      ...addressProbes(`/${w.ids.addressA1}/verify-domain`)(w),
+      { as: "adminB", path: addressPath(w.ids.clientB1, `/${w.ids.addressA1}/verify-domain`), expect: 404 },
+    ],
+    rereads: addressRereads,
+  },
+  "DELETE /v1/clients/:clientId/addresses/:address": {
+    sample: (w) => ({ path: addressPath(w.ids.clientA1, `/${w.ids.addressA1}`) }),
+    probes: (w) => [
+      ...addressProbes(`/${w.ids.addressA1}`)(w),
+      { as: "adminB", path: addressPath(w.ids.clientB1, `/${w.ids.addressA1}`), expect: 404 },
+    ],
+    rereads: addressRereads,
+  },
+  "GET /v1/inbound/unknown": {
+    sample: () => ({ path: "/v1/inbound/unknown" }),
+    probes: () => [
+      { as: "agentA1", path: "/v1/inbound/unknown", expect: 403 },
+      { as: "clientAdminA1", path: "/v1/inbound/unknown", expect: 403 },
+      { as: "keyA1", path: "/v1/inbound/unknown", expect: 403 },
+    ],
+    rereads: () => [],
+    hidden: () => [{ as: "adminB", path: "/v1/inbound/unknown", mustNotContain: [unknownRecipientA] }],
+  },
   "GET /v1/users": {
     sample: () => ({ path: "/v1/users" }),
     probes: () => [],
@@ -330,6 +393,12 @@ const spec: IsolationSpec = {
     probes: (w) => ticketProbes("/messages?before=probe", undefined)(w).filter((probe) => probe.expect === 404),
     rereads: () => [],
   },
+  "GET /v1/clients/:clientId/tickets/:ticketId/messages/:messageId/original": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, `/messages/${w.ids.noteA1}/original`) }),
+    // Client admins never get originals: 404 on their own ticket too.
+    probes: (w) => ticketProbes(`/messages/${w.ids.noteA1}/original`, undefined, 404)(w),
+    rereads: () => [],
+  },
   "PATCH /v1/clients/:clientId/tickets/:ticketId": {
     sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1), body: { priority: "urgent" } }),
     probes: ticketProbes("", { priority: "urgent" }),
@@ -375,9 +444,103 @@ const spec: IsolationSpec = {
     probes: ticketProbes("/take", undefined),
     rereads: ticketRereads,
   },
+  // Uploads are granted per client (drafts) or ticket; downloads only of files on messages the caller may read.
+  "POST /v1/clients/:clientId/attachments": {
+    sample: (w) => ({ path: `/v1/clients/${w.ids.clientA1}/attachments`, body: UPLOAD }),
+    probes: (w) => [
+      { as: "adminB", path: `/v1/clients/${w.ids.clientA1}/attachments`, body: UPLOAD, expect: 404 },
+      { as: "adminA", path: `/v1/clients/${w.ids.clientB1}/attachments`, body: UPLOAD, expect: 404 },
+      { as: "agentA1", path: `/v1/clients/${w.ids.clientA2}/attachments`, body: UPLOAD, expect: 404 },
+      { as: "clientAdminA1", path: `/v1/clients/${w.ids.clientA2}/attachments`, body: UPLOAD, expect: 404 },
+      { as: "clientAdminA2", path: `/v1/clients/${w.ids.clientA1}/attachments`, body: UPLOAD, expect: 404 },
+      { as: "keyA1", path: `/v1/clients/${w.ids.clientA2}/attachments`, body: UPLOAD, expect: 404 },
+    ],
+    rereads: ticketRereads,
+  },
+  "POST /v1/clients/:clientId/tickets/:ticketId/attachments": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, "/attachments"), body: UPLOAD }),
+    probes: (w) => ticketProbes("/attachments", UPLOAD)(w).filter((probe) => probe.expect === 404),
+    rereads: ticketRereads,
+  },
+  "GET /v1/clients/:clientId/tickets/:ticketId/attachments/:attachmentId": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, `/attachments/${attachedA1.reply}`) }),
+    probes: (w) => [
+      // An internal note's file: not found for client admins and client keys, like the note itself.
+      ...ticketProbes(`/attachments/${attachedA1.note}`, undefined, 404)(w),
+      { as: "keyA1", path: t(w.ids.clientA1, w.ids.ticketA1, `/attachments/${attachedA1.note}`), expect: 404 },
+      { as: "keyA1", path: t(w.ids.clientA1, w.ids.ticketA1, `/attachments/${attachedA1.note}?inline=1`), expect: 404 },
+      // A public reply's file: not found for anyone outside the ticket, with or without inline.
+      ...ticketProbes(`/attachments/${attachedA1.reply}`, undefined)(w).filter((probe) => probe.expect === 404),
+      ...ticketProbes(`/attachments/${attachedA1.reply}?inline=1`, undefined)(w).filter((p) => p.expect === 404),
+      // a's file id under b's own ticket.
+      { as: "adminB", path: t(w.ids.clientB1, w.ids.ticketB1, `/attachments/${attachedA1.reply}`), expect: 404 },
+    ],
+    rereads: ticketRereads,
+    hidden: (w) => [
+      { as: "clientAdminA1", path: t(w.ids.clientA1, w.ids.ticketA1), mustNotContain: [attachedA1.note] },
+    ],
+  },
+  // The suppression list is the provider admins': other roles get 403, other providers see their own.
+  "GET /v1/suppressions": {
+    sample: () => ({ path: "/v1/suppressions" }),
+    probes: () => [
+      { as: "agentA1", path: "/v1/suppressions", expect: 403 },
+      { as: "clientAdminA1", path: "/v1/suppressions", expect: 403 },
+      { as: "keyA1", path: "/v1/suppressions", expect: 403 },
+    ],
+    rereads: () => [],
+    hidden: () => [
+      { as: "adminB", path: "/v1/suppressions", mustNotContain: [SUPPRESSED_A] },
+      { as: "adminB", path: `/v1/suppressions?prefix=${SUPPRESSED_A}`, mustNotContain: [SUPPRESSED_A] },
+    ],
+  },
+  "POST /v1/suppressions": {
+    sample: () => ({ path: "/v1/suppressions", body: { address: "probe@customer.example" } }),
+    probes: () => [
+      { as: "agentA1", path: "/v1/suppressions", body: { address: "probe@customer.example" }, expect: 403 },
+      { as: "clientAdminA1", path: "/v1/suppressions", body: { address: "probe@customer.example" }, expect: 403 },
+      { as: "keyA1", path: "/v1/suppressions", body: { address: "probe@customer.example" }, expect: 403 },
+    ],
+    rereads: suppressionRereads,
+  },
+  "DELETE /v1/suppressions/:address": {
+    sample: () => ({ path: `/v1/suppressions/${SUPPRESSED_A}` }),
+    probes: () => [
+      { as: "adminB", path: `/v1/suppressions/${SUPPRESSED_A}`, expect: 404 },
+      { as: "agentA1", path: `/v1/suppressions/${SUPPRESSED_A}`, expect: 403 },
+      { as: "clientAdminA1", path: `/v1/suppressions/${SUPPRESSED_A}`, expect: 403 },
+      { as: "keyA1", path: `/v1/suppressions/${SUPPRESSED_A}`, expect: 403 },
+    ],
+    rereads: suppressionRereads,
+  },
 };
 
+/** An address on provider A's suppression list (added before the matrix runs). */
+const SUPPRESSED_A = "bounced-a@customer.example";
+
+function suppressionRereads() {
+  return [
+    { as: "adminA" as const, path: "/v1/suppressions" },
+    { as: "adminB" as const, path: "/v1/suppressions" },
+  ];
+}
+
 const t = (clientId: string, ticketId: string, rest = "") => `/v1/clients/${clientId}/tickets/${ticketId}${rest}`;
+
+const UPLOAD = { filename: "probe.txt", contentType: "text/plain", size: 5 };
+
+/** Files on ticket a1 (set before the matrix runs): one on an internal note, one on a public reply. */
+let attachedA1 = { note: "", reply: "" };
+
+async function attachFile(persona: Persona, clientId: string, ticketId: string, kind: "notes" | "replies") {
+  const grant = expectStatus(await call(persona, "POST", t(clientId, ticketId, "/attachments"), UPLOAD), 201).body;
+  await fetch(grant.url, { method: "PUT", headers: grant.headers, body: "probe" });
+  const posted = await call(persona, "POST", t(clientId, ticketId, `/${kind}`), {
+    body: `file on a ${kind === "notes" ? "note" : "reply"}`,
+    attachments: [{ uploadId: grant.uploadId }],
+  });
+  return expectStatus(posted, 201).body.message.attachments[0].id as string;
+}
 
 /** Every persona outside ticket a1 or a2 aims at it; staff of a1 without a2 get 404 for a2's. */
 function ticketProbes(rest: string, body: unknown, clientAdminExpect: 403 | 404 = 403) {
@@ -429,6 +592,37 @@ function clientAction(action: "archive" | "restore") {
   };
 }
 
+const addressPath = (clientId: string, rest = "") => `/v1/clients/${clientId}/addresses${rest}`;
+
+/** Mail to an unknown address naming provider A (recorded before the matrix runs). */
+let unknownRecipientA = "";
+
+/** Everyone outside a1's addresses aims at them (a1's address under a2's path too); staff without the role get 403. */
+function addressProbes(rest: string, body?: unknown) {
+  return (w: World) => [
+    { as: "adminB" as const, path: addressPath(w.ids.clientA1, rest), body, expect: 404 as const },
+    { as: "adminA" as const, path: addressPath(w.ids.clientB1, rest), body, expect: 404 as const },
+    { as: "agentA1" as const, path: addressPath(w.ids.clientA2, rest), body, expect: 404 as const },
+    { as: "agentA1" as const, path: addressPath(w.ids.clientA1, rest), body, expect: 403 as const },
+    { as: "clientAdminA2" as const, path: addressPath(w.ids.clientA1, rest), body, expect: 404 as const },
+    { as: "clientAdminA1" as const, path: addressPath(w.ids.clientA1, rest), body, expect: 403 as const },
+    { as: "keyA1" as const, path: addressPath(w.ids.clientA2, rest), body, expect: 404 as const },
+    { as: "keyA1" as const, path: addressPath(w.ids.clientA1, rest), body, expect: 403 as const },
+    ...(rest.startsWith(`/${w.ids.addressA1}`)
+      ? [{ as: "adminA" as const, path: addressPath(w.ids.clientA2, rest), body, expect: 404 as const }]
+      : []),
+  ];
+}
+
+function addressRereads(w: World) {
+  return [
+    { as: "adminA" as const, path: addressPath(w.ids.clientA1) },
+    { as: "adminA" as const, path: addressPath(w.ids.clientA2) },
+    { as: "adminB" as const, path: addressPath(w.ids.clientB1) },
+    ...clientRereads(w),
+  ];
+}
+
 function invite(email: string, role: string, clientIds: string[]) {
   return { email, name: email, role, clientIds };
 }
@@ -437,6 +631,21 @@ describe("isolation matrix", () => {
   let world: World;
   beforeAll(async () => {
     world = await buildWorld();
+    const { slug } = (await call(world.personas.adminA, "GET", "/v1/me")).body.provider;
+    unknownRecipientA = `gone-client.${slug}@${Config.get("mailDomain")}`;
+    await Addresses.recordUnknown({
+      recipient: unknownRecipientA,
+      sesMessageId: "isolation-unknown-a",
+      from: "someone@customer.example",
+      subject: "For a client that was renamed",
+      receivedAt: new Date().toISOString(),
+    });
+    expectStatus(await call(world.personas.adminA, "POST", "/v1/suppressions", { address: SUPPRESSED_A }), 201);
+    const { adminA, clientAdminA1 } = world.personas;
+    attachedA1 = {
+      note: await attachFile(adminA, world.ids.clientA1, world.ids.ticketA1, "notes"),
+      reply: await attachFile(clientAdminA1, world.ids.clientA1, world.ids.ticketA1, "replies"),
+    };
   });
 
   it("covers every registered route", () => {

@@ -184,7 +184,7 @@ describe("password guesses are limited (items 3 and 4)", () => {
   it("POST /v1/me/password locks after five wrong current passwords", async () => {
     const agent = await newAgent();
     const guess = () =>
-      call(agent, "POST", "/v1/me/password", { currentPassword: "wrong guess", newPassword: "x".repeat(12) + "yz" });
+      call(agent, "POST", "/v1/me/password", { currentPassword: "wrong guess", newPassword: `${"x".repeat(12)}yz` });
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await guess()).status);
     expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);

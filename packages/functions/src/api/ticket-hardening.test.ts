@@ -120,22 +120,36 @@ describe("ids, numbers and sizes", () => {
     expect(next.number).toBe(after.number + 1);
   });
 
-  it("drops bidi controls from attachment names", async () => {
+  it("drops bidi controls from attachment names, and judges the extension without them", async () => {
+    const uploads = `/v1/clients/${world.ids.clientA1}/attachments`;
+    const grant = expectStatus(
+      await call(agent, "POST", uploads, { filename: "invoice\u202Efdp.txt", contentType: "text/plain", size: 2 }),
+      201,
+    ).body;
+    await fetch(grant.url, { method: "PUT", headers: grant.headers, body: "hi" });
     const created = expectStatus(
       await call(agent, "POST", "/v1/tickets", {
         clientId: world.ids.clientA1,
         subject: "Invoice",
         body: "see attached",
         requester: { email: "r@x.example" },
-        attachments: [{ filename: "invoice\u202Efdp.exe", contentType: "application/octet-stream", size: 10 }],
+        attachments: [{ uploadId: grant.uploadId }],
       }),
       201,
     );
     const thread = await page(agent, world.ids.clientA1, created.body.id);
-    expect(thread.messages[0].attachments[0].filename).toBe("invoicefdp.exe");
-    const onlyControls = await call(agent, "POST", path(world.ids.clientA1, created.body.id, "/replies"), {
-      body: "x",
-      attachments: [{ filename: "\u202E\u2066", contentType: "text/plain", size: 1 }],
+    expect(thread.messages[0].attachments[0].filename).toBe("invoicefdp.txt");
+    // `invoice\u202Efdp.exe` shows as `invoiceexe.pdf`: it is a program, and refused as one.
+    const disguised = await call(agent, "POST", uploads, {
+      filename: "invoice\u202Efdp.exe",
+      contentType: "application/pdf",
+      size: 10,
+    });
+    expect(disguised.status).toBe(400);
+    const onlyControls = await call(agent, "POST", uploads, {
+      filename: "\u202E\u2066",
+      contentType: "text/plain",
+      size: 1,
     });
     expect(onlyControls.status).toBe(400);
   });

@@ -286,16 +286,24 @@ describe("ticket lifecycle", () => {
     expect(final.version).toBe(1 + applied.length + won.length);
   });
 
-  it("refuses oversize bodies and attachment metadata", async () => {
-    const big = await call(agent, "POST", "/v1/tickets", {
+  it("refuses oversize attachments, and attachment metadata in place of uploads", async () => {
+    // Files are uploaded first (attachments.test.ts has the rest); the upload is where size is checked.
+    const big = await call(agent, "POST", `/v1/clients/${world.ids.clientA1}/attachments`, {
+      filename: "huge.zip",
+      contentType: "application/zip",
+      size: 10 ** 9,
+    });
+    expect(big.status).toBe(400);
+    expect(big.body.issues[0].path).toEqual(["size"]);
+    const metadata = await call(agent, "POST", "/v1/tickets", {
       clientId: world.ids.clientA1,
       subject: "x",
       body: "y",
       requester: { email: "a@b.example" },
       attachments: [{ filename: "huge.iso", contentType: "application/octet-stream", size: 10 ** 9 }],
     });
-    expect(big.status).toBe(400);
-    expect(big.body.issues[0].path).toEqual(["attachments", 0, "size"]);
+    expect(metadata.status).toBe(400);
+    expect(metadata.body.issues[0].path.slice(0, 2)).toEqual(["attachments", 0]);
   });
 
   it("sanitizes HTML bodies", async () => {

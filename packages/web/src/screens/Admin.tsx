@@ -5,11 +5,15 @@ import { when } from "../format";
 import { path, withQuery } from "../paths";
 import { type ClientInfo, type TicketField, type UserInfo, useSession } from "../session";
 import { Empty, ErrorNote, Options, Spinner } from "../ui";
+import { MailSettings, UnknownMail } from "./MailSettings";
+import { Suppressions } from "./Suppressions";
 
 interface Client extends ClientInfo {
   slug: string;
   timeZone: string;
+  /** Verified addresses only; claims and mail settings are on the mail screen. */
   supportAddresses: string[];
+  defaultAddress: string;
   autoCloseDays: number;
   version: number;
 }
@@ -58,6 +62,7 @@ async function loadUsers(): Promise<User[]> {
 export function AdminClients() {
   const { data: clients, error, act } = useReloading(loadClients);
   const [editing, setEditing] = useState<string | null>(null);
+  const [mailFor, setMailFor] = useState<string | null>(null);
 
   return (
     <section className="admin">
@@ -84,7 +89,13 @@ export function AdminClients() {
           </thead>
           <tbody>
             {clients.map((client) =>
-              editing === client.id ? (
+              mailFor === client.id ? (
+                <tr key={client.id}>
+                  <td colSpan={7}>
+                    <MailSettings clientId={client.id} onClose={() => act(async () => setMailFor(null))} />
+                  </td>
+                </tr>
+              ) : editing === client.id ? (
                 <tr key={client.id}>
                   <td colSpan={7}>
                     <EditClient
@@ -120,6 +131,9 @@ export function AdminClients() {
                     <button type="button" onClick={() => setEditing(client.id)}>
                       Edit
                     </button>
+                    <button type="button" onClick={() => setMailFor(client.id)}>
+                      Mail
+                    </button>
                     <button
                       type="button"
                       onClick={() =>
@@ -142,6 +156,8 @@ export function AdminClients() {
           </tbody>
         </table>
       )}
+      <UnknownMail />
+      <Suppressions />
     </section>
   );
 }
@@ -153,7 +169,7 @@ const splitList = (value: string) =>
     .filter(Boolean);
 
 function NewClient({ onCreate }: { onCreate: (body: Record<string, unknown>) => Promise<void> }) {
-  const [form, setForm] = useState({ name: "", slug: "", timeZone: "UTC", addresses: "" });
+  const [form, setForm] = useState({ name: "", slug: "", timeZone: "UTC" });
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((current) => ({ ...current, [key]: event.target.value }));
   async function submit(event: FormEvent) {
@@ -162,21 +178,14 @@ function NewClient({ onCreate }: { onCreate: (body: Record<string, unknown>) => 
       name: form.name,
       slug: form.slug,
       timeZone: form.timeZone,
-      supportAddresses: splitList(form.addresses),
     });
-    setForm({ name: "", slug: "", timeZone: "UTC", addresses: "" });
+    setForm({ name: "", slug: "", timeZone: "UTC" });
   }
   return (
     <form className="inline-form" onSubmit={submit} aria-label="New client">
       <input name="clientName" placeholder="Company name" required value={form.name} onChange={set("name")} />
       <input name="clientSlug" placeholder="slug (e.g. acme)" required value={form.slug} onChange={set("slug")} />
       <input name="clientTimeZone" placeholder="Time zone" required value={form.timeZone} onChange={set("timeZone")} />
-      <input
-        name="clientAddresses"
-        placeholder="help@client.example"
-        value={form.addresses}
-        onChange={set("addresses")}
-      />
       <button type="submit" className="primary">
         Add client
       </button>
@@ -195,7 +204,6 @@ function EditClient({
 }) {
   const [name, setName] = useState(client.name);
   const [timeZone, setTimeZone] = useState(client.timeZone);
-  const [addresses, setAddresses] = useState(client.supportAddresses.join(", "));
   const [autoCloseDays, setAutoCloseDays] = useState(String(client.autoCloseDays));
   // Each row keeps a stable id while its key is being typed.
   const [fields, setFields] = useState<(TicketField & { row: string })[]>(() =>
@@ -212,7 +220,6 @@ function EditClient({
         void onSave({
           name,
           timeZone,
-          supportAddresses: splitList(addresses),
           autoCloseDays: Number(autoCloseDays),
           ticketFields: fields.map(({ row: _row, ...field }) => ({
             ...field,
@@ -241,10 +248,6 @@ function EditClient({
           />
         </label>
       </div>
-      <label>
-        Support addresses
-        <input value={addresses} onChange={(e) => setAddresses(e.target.value)} />
-      </label>
       <h2>Ticket fields</h2>
       {fields.map((field, index) => (
         <div className="field-editor" key={field.row}>

@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from "react";
 import { ApiError, api } from "../api";
+import { AttachmentPicker, useUploads } from "../attachments";
 import { isolate } from "../bidi";
 import { priorities, types } from "../format";
-import { ticketLink } from "../paths";
+import { path, ticketLink } from "../paths";
 import { navigate } from "../router";
 import { useSession } from "../session";
 import { ErrorNote, Options } from "../ui";
@@ -23,6 +24,8 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
   });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Files for a ticket not yet created go up as drafts of the client; choosing another client drops them.
+  const uploads = useUploads(path`/v1/clients/${clientId}/attachments`);
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((current) => ({ ...current, [key]: event.target.value }));
 
@@ -40,6 +43,7 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
         type: form.type,
         channel: form.channel,
         tags: form.tags.split(/[\s,]+/).filter(Boolean),
+        attachments: uploads.attachments,
       });
       session.reloadCounts();
       navigate(ticketLink(ticket.clientId, ticket.id));
@@ -114,9 +118,15 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
           <input name="tags" placeholder="billing, vip" value={form.tags} onChange={set("tags")} />
         </label>
       </div>
+      <AttachmentPicker uploads={uploads} disabled={busy} />
       {error && <ErrorNote>{error}</ErrorNote>}
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || uploads.busy || uploads.failed || uploads.tooMany}
+          data-testid="create-ticket"
+        >
           {busy ? "Creating…" : "Create ticket"}
         </button>
       </div>

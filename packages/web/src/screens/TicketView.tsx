@@ -1,6 +1,14 @@
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, api } from "../api";
-import { displayFilename, isolate } from "../bidi";
+import {
+  AttachmentList,
+  AttachmentPicker,
+  type AttachmentRef,
+  frameHtml,
+  useInlineImages,
+  useUploads,
+} from "../attachments";
+import { isolate } from "../bidi";
 import { priorities, statuses, statusLabel, tiers, types, when } from "../format";
 import frameStyles from "../message-frame.css?url";
 import { ticketApi, ticketLink, withQuery } from "../paths";
@@ -28,7 +36,7 @@ interface Message {
   author: { type: string; id: string | null; name: string };
   bodyText: string;
   bodyHtml: string | null;
-  attachments: { filename: string; contentType: string; size: number }[];
+  attachments: AttachmentRef[];
   channel: string;
   timeSpentMinutes: number;
   mergedFrom: string | null;
@@ -58,21 +66,52 @@ interface Page {
  * a new tab (the sanitizer writes target=_blank rel=noopener; `<base>` covers any it missed):
  * the frame may open popups, and they escape the sandbox so the linked page works normally.
  * Never allow-scripts here, nor allow-same-origin.
+ *
+ * Images: the sanitizer stores them without `src`. Before rendering, this page gives `cid:`
+ * images presigned inline URLs (from the API, after its check) and remote images a source only
+ * once the agent clicks "Load remote images"; the frame's policy admits the attachment URLs'
+ * origin, and `https:` only then.
  */
-function HtmlBody({ html }: { html: string }) {
-  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src data:"><base target="_blank"><link rel="stylesheet" href="${frameStyles}">${html}`;
+function HtmlBody({
+  html,
+  attachments,
+  ticketPath,
+}: {
+  html: string;
+  attachments: AttachmentRef[];
+  ticketPath: string;
+}) {
+  const [remote, setRemote] = useState(false);
+  const urls = useInlineImages(ticketPath, html, attachments);
+  const shown = useMemo(() => frameHtml(html, urls, remote), [html, urls, remote]);
+  const origins = [...new Set([...urls.values()].map((url) => new URL(url).origin))];
+  const imgSrc = ["data:", ...origins, ...(remote ? ["https:"] : [])].join(" ");
+  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src ${imgSrc}"><base target="_blank"><link rel="stylesheet" href="${frameStyles}">${shown.html}`;
   return (
-    <iframe
-      className="html-body"
-      title="Message"
-      sandbox="allow-popups allow-popups-to-escape-sandbox"
-      referrerPolicy="no-referrer"
-      srcDoc={doc}
-    />
+    <>
+      {shown.blocked > 0 && (
+        <div className="remote-images muted small">
+          {shown.blocked} remote image{shown.blocked === 1 ? " is" : "s are"} not loaded.{" "}
+          <button
+            type="button"
+            className="link-button"
+            data-testid="load-remote-images"
+            onClick={() => setRemote(true)}
+          >
+            Load remote images
+          </button>
+        </div>
+      )}
+      <iframe
+        className="html-body"
+        title="Message"
+        sandbox="allow-popups allow-popups-to-escape-sandbox"
+        referrerPolicy="no-referrer"
+        srcDoc={doc}
+      />
+    </>
   );
 }
-
-const kilobytes = (size: number) => (size < 1024 ? `${size} B` : `${Math.ceil(size / 1024)} KB`);
 
 function describe(event: Event, name: (id: string | null) => string): string {
   const show = (value: unknown) =>
@@ -233,18 +272,12 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
                   {when(message.createdAt)}
                 </time>
               </div>
-              {message.bodyHtml ? <HtmlBody html={message.bodyHtml} /> : <p className="body">{message.bodyText}</p>}
-              {message.attachments.length > 0 && (
-                <ul className="attachments" aria-label="Attachments">
-                  {message.attachments.map((attachment, index) => (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: names may repeat; the list never reorders
-                    <li key={index} data-testid="attachment">
-                      <bdi>{displayFilename(attachment.filename)}</bdi>{" "}
-                      <span className="muted small">{kilobytes(attachment.size)}</span>
-                    </li>
-                  ))}
-                </ul>
+              {message.bodyHtml ? (
+                <HtmlBody html={message.bodyHtml} attachments={message.attachments} ticketPath={path} />
+              ) : (
+                <p className="body">{message.bodyText}</p>
               )}
+              <AttachmentList ticketPath={path} attachments={message.attachments} html={message.bodyHtml} />
               {message.timeSpentMinutes > 0 && <div className="muted small">{message.timeSpentMinutes} min logged</div>}
             </li>
           ))}
@@ -257,6 +290,7 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
           <Composer
             staff={session.staff}
             status={ticket.status}
+            uploadPath={`${path}/attachments`}
             onSend={async (kind, body) => {
               setNotice(null);
               try {
@@ -333,12 +367,15 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
 function Composer({
   staff,
   status,
+  uploadPath,
   onSend,
 }: {
   staff: boolean;
   status: string;
+  uploadPath: string;
   onSend: (kind: "replies" | "notes", body: Record<string, unknown>) => Promise<boolean>;
 }) {
+  const uploads = useUploads(uploadPath);
   const [kind, setKind] = useState<"replies" | "notes">("replies");
   const [text, setText] = useState("");
   const [nextStatus, setNextStatus] = useState("");
@@ -353,10 +390,13 @@ function Composer({
     const body: Record<string, unknown> = { body: sent };
     if (nextStatus) body.status = nextStatus;
     if (minutes) body.timeSpentMinutes = Number(minutes);
+    const attachments = uploads.attachments;
+    if (attachments.length) body.attachments = attachments;
     try {
       if (await onSend(kind, body)) {
-        // Only clear what was sent: anything typed while sending stays.
+        // Only clear what was sent: anything typed or attached while sending stays.
         setText((current) => (current === sent ? "" : current));
+        uploads.sent(attachments);
         setNextStatus("");
         setMinutes("");
       }
@@ -429,8 +469,14 @@ function Composer({
             </label>
           </>
         )}
+        <AttachmentPicker uploads={uploads} disabled={busy} />
         <span className="spacer" />
-        <button type="submit" className="primary" disabled={busy || !text.trim()} data-testid="composer-send">
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || !text.trim() || uploads.busy || uploads.failed || uploads.tooMany}
+          data-testid="composer-send"
+        >
           {busy ? "Sending…" : kind === "notes" ? "Add note" : "Send reply"}
         </button>
       </div>
