@@ -10,6 +10,7 @@ import {
 } from "../attachments";
 import { isolate } from "../bidi";
 import { priorities, statuses, statusLabel, tiers, types, when } from "../format";
+import { FoldedText, MailHeader, type MailInfo, mailOption, ReplyMailOptions } from "../mail";
 import frameStyles from "../message-frame.css?url";
 import { ticketApi, ticketLink, withQuery } from "../paths";
 import { Link } from "../router";
@@ -40,6 +41,7 @@ interface Message {
   channel: string;
   timeSpentMinutes: number;
   mergedFrom: string | null;
+  mail: MailInfo | null;
   createdAt: string;
 }
 
@@ -272,10 +274,11 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
                   {when(message.createdAt)}
                 </time>
               </div>
+              {message.mail && <MailHeader mail={message.mail} messagePath={`${path}/messages/${message.id}`} />}
               {message.bodyHtml ? (
                 <HtmlBody html={message.bodyHtml} attachments={message.attachments} ticketPath={path} />
               ) : (
-                <p className="body">{message.bodyText}</p>
+                <FoldedText text={message.bodyText} foldAt={message.mail?.foldAt ?? null} />
               )}
               <AttachmentList ticketPath={path} attachments={message.attachments} html={message.bodyHtml} />
               {message.timeSpentMinutes > 0 && <div className="muted small">{message.timeSpentMinutes} min logged</div>}
@@ -290,6 +293,8 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
           <Composer
             staff={session.staff}
             status={ticket.status}
+            requester={ticket.requester.email}
+            ccs={ticket.ccs}
             uploadPath={`${path}/attachments`}
             onSend={async (kind, body) => {
               setNotice(null);
@@ -367,11 +372,15 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
 function Composer({
   staff,
   status,
+  requester,
+  ccs,
   uploadPath,
   onSend,
 }: {
   staff: boolean;
   status: string;
+  requester: string;
+  ccs: string[];
   uploadPath: string;
   onSend: (kind: "replies" | "notes", body: Record<string, unknown>) => Promise<boolean>;
 }) {
@@ -381,6 +390,7 @@ function Composer({
   const [nextStatus, setNextStatus] = useState("");
   const [minutes, setMinutes] = useState("");
   const [busy, setBusy] = useState(false);
+  const [mailing, setMailing] = useState({ send: true, cc: ccs.join(", ") });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -392,6 +402,7 @@ function Composer({
     if (minutes) body.timeSpentMinutes = Number(minutes);
     const attachments = uploads.attachments;
     if (attachments.length) body.attachments = attachments;
+    if (staff && kind === "replies") body.email = mailOption(mailing);
     try {
       if (await onSend(kind, body)) {
         // Only clear what was sent: anything typed or attached while sending stays.
@@ -437,6 +448,9 @@ function Composer({
         placeholder={kind === "notes" ? "Only your team sees notes" : "Write to the requester…"}
         rows={5}
       />
+      {staff && kind === "replies" && (
+        <ReplyMailOptions requester={requester} ccs={ccs} value={mailing} onChange={setMailing} />
+      )}
       <div className="composer-actions">
         {staff && (
           <>
