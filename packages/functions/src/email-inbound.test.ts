@@ -70,6 +70,23 @@ describe("a new mail", () => {
     expect(sent?.parsed.replyTo?.[0]).toMatchObject({ address: expect.stringMatching(/\+\d+-[a-z0-9]{16}@/) });
   });
 
+  it("keeps its original .eml for staff to download", async () => {
+    const client = await newClient();
+    const from = sender();
+    const raw = rawMail({ from, to: [client.address], subject: "Original", text: "Keep me" });
+    const result = await deliverMail(raw, { recipients: [client.address], source: from });
+    const ticketId = result.clients[0]!.ticketId!;
+    const [mail] = (await ticketPage(client.id, ticketId)).messages;
+    expect(mail.mail.hasOriginal).toBe(true);
+    const original = expectStatus(
+      await call(admin, "GET", `/v1/clients/${client.id}/tickets/${ticketId}/messages/${mail.id}/original`),
+      200,
+    ).body;
+    const download = await fetch(original.url);
+    expect(download.headers.get("content-disposition")).toMatch(/^attachment;/);
+    expect(await download.text()).toBe(raw);
+  });
+
   it("to two clients' addresses makes one ticket per client", async () => {
     const [one, two] = [await newClient(), await newClient()];
     const from = sender();

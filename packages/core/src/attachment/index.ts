@@ -1,18 +1,15 @@
 import { createHash } from "node:crypto";
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { EntityItem } from "electrodb";
 import { ulid } from "ulid";
 import * as z from "zod";
 import { assertClientAccess, type TenantActor, useActor, useTenant } from "../actor";
 import { Aws } from "../aws";
 import { Config } from "../config";
-import { Dynamo, Outdesk } from "../dynamo";
+import { Outdesk } from "../dynamo";
 import { Conflict, Forbidden, InvalidField, NotFound } from "../error";
 import { fn } from "../fn";
-import { Table } from "../table";
 import type { Attachment, AttachmentInput } from "../ticket/schema";
-import { ViewKeys } from "../ticket/view-keys";
+import { messageFields } from "../ticket/thread";
 import {
   cleanContentId,
   cleanFilename,
@@ -128,30 +125,14 @@ function assertTargetTenant(providerId: string) {
 
 /** The attachment refs of a ticket's messages, newest first, page by page (projected: refs and visibility only). */
 async function* messageAttachments(providerId: string, clientId: string, ticketId: string) {
-  const { QueryCommand } = Dynamo.commands();
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const output = await Dynamo.raw().send(
-      new QueryCommand({
-        TableName: Dynamo.table(),
-        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :messages)",
-        FilterExpression: "attribute_exists(#att)",
-        ProjectionExpression: "#att, #vi",
-        ExpressionAttributeNames: { "#pk": Table.partitionKey, "#sk": Table.sortKey, "#att": "att", "#vi": "vi" },
-        ExpressionAttributeValues: {
-          ":pk": { S: ViewKeys.ticket(providerId, clientId, ticketId) },
-          ":messages": { S: "m#" },
-        },
-        ScanIndexForward: false,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const raw of output.Items ?? []) {
-      const item = unmarshall(raw) as { att?: StoredAttachment[]; vi?: "public" | "internal" };
-      yield { attachments: item.att ?? [], visibility: item.vi ?? "internal" };
-    }
-    start = output.LastEvaluatedKey;
-  } while (start);
+  const messages = messageFields(providerId, clientId, ticketId, {
+    fields: ["att", "vi"],
+    filter: "attribute_exists(#f0)",
+  });
+  for await (const found of messages) {
+    const item = found as { att?: StoredAttachment[]; vi?: "public" | "internal" };
+    yield { attachments: item.att ?? [], visibility: item.vi ?? "internal" };
+  }
 }
 
 async function mapLimited<T, R>(items: T[], limit: number, each: (item: T, index: number) => Promise<R>): Promise<R[]> {

@@ -1,14 +1,10 @@
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
 import * as z from "zod";
 import { assertClientAccess } from "../actor";
 import { Aws } from "../aws";
 import { Config } from "../config";
-import { Dynamo } from "../dynamo";
 import { Forbidden, NotFound } from "../error";
 import { fn } from "../fn";
-import { Table } from "../table";
-import { ViewKeys } from "../ticket/view-keys";
+import { messageFields } from "../ticket/thread";
 import type { MailMeta } from "./model";
 
 const ORIGINAL_URL_SECONDS = 5 * 60;
@@ -17,30 +13,14 @@ export const OriginalInfo = z
   .object({ url: z.string(), expiresAt: z.string(), size: z.number() })
   .meta({ id: "MailOriginal" });
 
-/** The `mail` attribute of one message of the ticket, by its id (a filtered Query of the thread's messages). */
+/** The `mail` attribute of one message of the ticket, by its id; undefined when there is no such message. */
 async function mailOf(providerId: string, clientId: string, ticketId: string, messageId: string) {
-  const { QueryCommand } = Dynamo.commands();
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const output = await Dynamo.raw().send(
-      new QueryCommand({
-        TableName: Dynamo.table(),
-        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :messages)",
-        FilterExpression: "#id = :id",
-        ProjectionExpression: "#ml",
-        ExpressionAttributeNames: { "#pk": Table.partitionKey, "#sk": Table.sortKey, "#id": "id", "#ml": "ml" },
-        ExpressionAttributeValues: {
-          ":pk": { S: ViewKeys.ticket(providerId, clientId, ticketId) },
-          ":messages": { S: "m#" },
-          ":id": { S: messageId },
-        },
-        ExclusiveStartKey: start,
-      }),
-    );
-    const found = output.Items?.[0];
-    if (found) return (unmarshall(found) as { ml?: MailMeta }).ml ?? null;
-    start = output.LastEvaluatedKey;
-  } while (start);
+  const messages = messageFields(providerId, clientId, ticketId, {
+    fields: ["ml", "id"],
+    filter: "#f1 = :id",
+    values: { ":id": { S: messageId } },
+  });
+  for await (const found of messages) return (found as { ml?: MailMeta }).ml ?? null;
   return undefined;
 }
 

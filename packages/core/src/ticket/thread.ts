@@ -127,3 +127,39 @@ export async function readOlderMessages(
     olderMessages: read.stoppedAt ? await Cursor.seal(read.stoppedAt, bound) : null,
   };
 }
+
+/**
+ * Some stored fields of a ticket's messages, newest first, page by page, keeping only the ones
+ * `filter` (a FilterExpression over `#f0`, `#f1`, … naming `fields` in order) accepts: the narrow
+ * reads of one message's mail or attachments, without reading bodies.
+ */
+export async function* messageFields(
+  providerId: string,
+  clientId: string,
+  ticketId: string,
+  { fields, filter, values = {} }: { fields: string[]; filter: string; values?: Record<string, AttributeValue> },
+): AsyncGenerator<Record<string, unknown>> {
+  const { QueryCommand } = Dynamo.commands();
+  const names = Object.fromEntries(fields.map((field, i) => [`#f${i}`, field]));
+  let start: RawItem | undefined;
+  do {
+    const output = await Dynamo.raw().send(
+      new QueryCommand({
+        TableName: Dynamo.table(),
+        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :messages)",
+        FilterExpression: filter,
+        ProjectionExpression: Object.keys(names).join(", "),
+        ExpressionAttributeNames: { "#pk": Table.partitionKey, "#sk": Table.sortKey, ...names },
+        ExpressionAttributeValues: {
+          ":pk": { S: ViewKeys.ticket(providerId, clientId, ticketId) },
+          ":messages": { S: MESSAGES_FROM },
+          ...values,
+        },
+        ScanIndexForward: false,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const raw of output.Items ?? []) yield unmarshall(raw);
+    start = output.LastEvaluatedKey;
+  } while (start);
+}
