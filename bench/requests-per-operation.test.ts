@@ -16,7 +16,8 @@ describe("DynamoDB requests per operation", () => {
       "GET /v1/me": 1,
       "POST /v1/clients": 1,
       "PATCH /v1/clients/:id (slug)": 2,
-      "POST /v1/users (agent)": 2,
+      // 2 as before, then the invitation mail: suppression check, provider and inviter reads.
+      "POST /v1/users (agent)": 5,
       "PATCH /v1/users/:id (name)": 2,
       // Counts the attempt before the password check (conditional lock counter, issue 8).
       "POST /v1/auth/login": 5,

@@ -1,4 +1,4 @@
-import { ROUTER_PROOF_HEADER } from "../packages/functions/src/api/edge";
+import { ROUTER_HOST_HEADER, ROUTER_PROOF_HEADER } from "../packages/functions/src/api/edge";
 import { consoleCspFor, hsts } from "../packages/functions/src/api/security-headers";
 import { api } from "./api";
 import { routerSecret } from "./secrets";
@@ -26,11 +26,13 @@ const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy("EdgeSecurityHe
 
 /**
  * The router's proof for the API, added in the viewer-request function (which overwrites any the
- * viewer sent) and only on API paths, so the secret never goes to S3.
+ * viewer sent) and only on API paths, so the secret never goes to S3; beside it the host the viewer
+ * asked for, which the origin request replaces with the Function URL's (invitation links need it).
  */
 const addRouterProof = $interpolate`
 if (event.request.uri === "/health" || event.request.uri === "/v1" || event.request.uri.startsWith("/v1/")) {
   event.request.headers[${JSON.stringify(ROUTER_PROOF_HEADER)}] = { value: ${routerSecret.value.apply((v) => JSON.stringify(v))} };
+  event.request.headers[${JSON.stringify(ROUTER_HOST_HEADER)}] = { value: event.request.headers.host ? event.request.headers.host.value : "" };
 }`;
 
 /** One domain for the console and the API: CloudFront routes /v1 and /health to the function. */

@@ -68,4 +68,29 @@ export namespace Aws {
       }),
     );
   }
+
+  /**
+   * One raw MIME message through SES v2, in the stage's configuration set (its events feed delivery
+   * states); `tags` name what it belongs to, so those events find their way back. SES's message id.
+   */
+  export async function sendRawMail(mail: {
+    from: string;
+    to: string[];
+    cc?: string[];
+    raw: Uint8Array;
+    tags: Record<string, string>;
+  }): Promise<string> {
+    const [client, { SendEmailCommand }] = await Promise.all([sesClient(), import("@aws-sdk/client-sesv2")]);
+    const configurationSet = Config.get("sesConfigurationSet");
+    const output = await client.send(
+      new SendEmailCommand({
+        FromEmailAddress: mail.from,
+        Destination: { ToAddresses: mail.to, CcAddresses: mail.cc?.length ? mail.cc : undefined },
+        Content: { Raw: { Data: mail.raw } },
+        ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+        EmailTags: Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value })),
+      }),
+    );
+    return output.MessageId ?? "";
+  }
 }

@@ -9,6 +9,7 @@ const prefixes = {
   apiKey: "key",
   ticket: "tkt",
   message: "msg",
+  outboundMail: "om",
   event: "evt",
 } as const;
 

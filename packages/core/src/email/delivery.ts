@@ -125,6 +125,15 @@ function tagsOf(tags: Record<string, string[]> | undefined): MailKey | undefined
   return { providerId, clientId, ticketId, mailId };
 }
 
+/** Invitation mail (core/email/invitation.ts): tags p, k=invite, u. */
+function inviteTagsOf(tags: Record<string, string[]> | undefined): { providerId: string; userId: string } | undefined {
+  const one = (name: string) => (tags?.[name]?.length === 1 ? tags[name][0] : undefined);
+  const [providerId, kind, userId] = [one("p"), one("k"), one("u")];
+  if (kind !== "invite" || !providerId || !isId("provider", providerId) || !userId || !isId("user", userId))
+    return undefined;
+  return { providerId, userId };
+}
+
 const clip = (text: string | undefined, max = 300) =>
   text === undefined ? undefined : text.length > max ? `${text.slice(0, max - 1)}…` : text;
 
@@ -268,6 +277,8 @@ export namespace Delivery {
     const context = { eventType: notification.eventType, sesMessageId: notification.mail.messageId };
     const reading = read(notification);
     if (!reading) return dropped("event type not tracked", context);
+    const invite = inviteTagsOf(notification.mail.tags);
+    if (invite) return suppressInvitee(invite, reading, context);
     const key = tagsOf(notification.mail.tags);
     if (!key) return dropped("no valid Outdesk tags", context);
     const actor = {
@@ -278,6 +289,30 @@ export namespace Delivery {
       clientIds: "all",
     } as const;
     return withActor(actor, () => applyTo(key, notification, reading));
+  }
+
+  /**
+   * An invitation has no outbound item to move; its bounce or complaint still puts the invitee's
+   * address (and only that one: the user item says which it is) on the provider's list.
+   */
+  async function suppressInvitee(
+    invite: { providerId: string; userId: string },
+    reading: Reading,
+    context: Record<string, unknown>,
+  ): Promise<DeliveryOutcome> {
+    await Dynamo.ready();
+    const { data: user } = await Outdesk.entities.user.get(invite).go();
+    if (!user) return dropped("no such invited user", context);
+    const invitee = Suppression.normalize(user.email);
+    const suppressed: string[] = [];
+    for (const { address: reported, reason, detail } of reading.suppress) {
+      const address = Suppression.normalize(reported);
+      if (!address || address !== invitee) continue;
+      const mailId = `invite:${invite.userId}`;
+      if (await Suppression.record({ providerId: invite.providerId, address, reason, detail, mailId, at: reading.at }))
+        suppressed.push(address);
+    }
+    return { outcome: "applied", mailId: `invite:${invite.userId}`, state: reading.target, suppressed };
   }
 
   function dropped(reason: string, context: Record<string, unknown>): DeliveryOutcome {

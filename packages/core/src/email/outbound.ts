@@ -94,7 +94,7 @@ function draftItem(
   },
   now: string,
 ): OutboundItem {
-  const mailId = createId("message").replace(/^msg_/, "om_");
+  const mailId = createId("outboundMail");
   return {
     ...target,
     mailId,
@@ -428,21 +428,11 @@ async function send(item: OutboundItem, message: MessageDraft, allowed: Set<stri
     html,
     attachments,
   });
-  const [ses, { SendEmailCommand }] = await Promise.all([Aws.sesClient(), import("@aws-sdk/client-sesv2")]);
-  const configurationSet = Config.get("sesConfigurationSet");
-  const output = await ses.send(
-    new SendEmailCommand({
-      FromEmailAddress: item.from,
-      Destination: { ToAddresses: to, CcAddresses: cc.length ? cc : undefined },
-      Content: { Raw: { Data: raw } },
-      ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
-      EmailTags: [
-        { Name: "p", Value: item.providerId },
-        { Name: "c", Value: item.clientId },
-        { Name: "t", Value: item.ticketId },
-        { Name: "o", Value: item.mailId },
-      ],
-    }),
-  );
-  return output.MessageId ?? "";
+  return Aws.sendRawMail({
+    from: item.from,
+    to,
+    cc,
+    raw,
+    tags: { p: item.providerId, c: item.clientId, t: item.ticketId, o: item.mailId },
+  });
 }

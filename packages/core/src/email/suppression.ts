@@ -173,8 +173,9 @@ export namespace Suppression {
     reason: Exclude<SuppressionReason, "manual">;
     detail?: string | undefined;
     mailId: string;
-    clientId: string;
-    ticketId: string;
+    /** Unset for mail outside a ticket (invitations). */
+    clientId?: string;
+    ticketId?: string;
     at: string;
   }): Promise<boolean> {
     const address = normalize(entry.address);

@@ -256,6 +256,33 @@ export namespace User {
     return infoFor(actor, data as UserItem);
   });
 
+  /**
+   * A new link for a pending invitation (the old one stops working) with a fresh expiry: for a
+   * mail that never arrived or a link that ran out.
+   */
+  export async function reissueInvite(userId: string) {
+    const actor = useTenant();
+    const current = await visibleItem(userId);
+    assertCanManage(actor, toInfo(current));
+    if (current.status !== "invited") throw Conflict("The user has no pending invitation");
+    const inviteToken = `odi_${actor.providerId}.${userId}.${randomSecret()}`;
+    const inviteExpiresAt = new Date(Date.now() + INVITE_TTL_MS).toISOString();
+    const { data } = await Outdesk.entities.user
+      .patch({ providerId: actor.providerId, userId })
+      .set({
+        inviteHash: sha256(inviteToken),
+        inviteExpiresAt,
+        updatedAt: new Date().toISOString(),
+        version: current.version + 1,
+      })
+      .where((attr, op) => `${op.eq(attr.version, current.version)} AND ${op.eq(attr.status, "invited")}`)
+      .go({ response: "all_new" })
+      .catch((error) => {
+        throw isConditionFailure(error) ? Conflict("The user changed since you read it") : error;
+      });
+    return { user: infoFor(actor, data as UserItem), inviteToken, inviteExpiresAt };
+  }
+
   /** Revokes a pending invitation: the link stops working and the user is left disabled. */
   export async function revokeInvite(userId: string): Promise<Info> {
     const actor = useTenant();

@@ -8,6 +8,9 @@ import { isIP } from "node:net";
  */
 export const ROUTER_PROOF_HEADER = "x-outdesk-router";
 
+/** The host the viewer asked for (the console's), set by the router beside its proof: links in mail point there. */
+export const ROUTER_HOST_HEADER = "x-outdesk-host";
+
 const routed = new WeakSet<object>();
 
 /** Marks a Lambda event as having come through the router (its proof checked). */
@@ -28,4 +31,15 @@ export function viewerIp(value: string | undefined): string | undefined {
   const match = /^\[([^\]]+)\]:\d{1,5}$/.exec(value) ?? /^(.+):\d{1,5}$/.exec(value);
   const ip = match?.[1];
   return ip !== undefined && isIP(ip) ? ip : undefined;
+}
+
+/** A bare host name (with an optional port) as a Host header carries it; anything else: undefined. */
+export function hostName(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const host = value.trim().toLowerCase();
+  return /^(?=.{1,253}(:|$))([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$/.test(
+    host,
+  )
+    ? host
+    : undefined;
 }

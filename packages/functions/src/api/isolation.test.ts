@@ -226,6 +226,22 @@ const spec: IsolationSpec = {
       { as: "adminA", path: `/v1/users/${w.ids.adminA}` },
     ],
   },
+  "POST /v1/users/:userId/invitation": {
+    sample: (w) => ({ path: `/v1/users/${w.ids.agentA1}/invitation` }),
+    probes: (w) => [
+      { as: "adminB", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 404 },
+      { as: "clientAdminA1", path: `/v1/users/${w.ids.clientAdminA2}/invitation`, expect: 404 },
+      { as: "clientAdminA2", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 404 },
+      { as: "agentA1", path: `/v1/users/${w.ids.clientAdminA1}/invitation`, expect: 403 },
+      { as: "keyA1", path: `/v1/users/${w.ids.clientAdminA2}/invitation`, expect: 404 },
+      { as: "adminA", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 409 },
+    ],
+    rereads: (w) => [
+      { as: "adminA", path: `/v1/users/${w.ids.agentA1}` },
+      { as: "adminA", path: `/v1/users/${w.ids.clientAdminA1}` },
+      { as: "adminA", path: `/v1/users/${w.ids.clientAdminA2}` },
+    ],
+  },
   "DELETE /v1/users/:userId/invitation": {
     sample: (w) => ({ path: `/v1/users/${w.ids.agentA1}/invitation` }),
     probes: (w) => [

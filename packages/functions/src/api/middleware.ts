@@ -6,7 +6,7 @@ import { Log } from "@outdesk/core/log";
 import type { MiddlewareHandler } from "hono";
 import { getPath } from "hono/utils/url";
 import type { ApiEnv } from "./context";
-import { cameThroughRouter, viewerIp } from "./edge";
+import { cameThroughRouter, hostName, ROUTER_HOST_HEADER, viewerIp } from "./edge";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -93,4 +93,18 @@ export function clientIp(c: { env: unknown }): string {
     env?.incoming?.socket?.remoteAddress ??
     "unknown"
   );
+}
+
+/**
+ * The console's origin, for links in mail (invitations). Behind the router the request reached
+ * the Function URL's host, so the viewer's host comes from the router's header (believed only on
+ * events whose proof was checked); locally, and in tests, the console is served by the same origin.
+ */
+export function consoleOrigin(c: { env: unknown; req: { url: string } }): string {
+  const event = (c.env as { event?: { headers?: Record<string, string | undefined> } } | undefined)?.event;
+  if (cameThroughRouter(event)) {
+    const host = hostName(event?.headers?.[ROUTER_HOST_HEADER]);
+    if (host) return `https://${host}`;
+  }
+  return new URL(c.req.url).origin;
 }

@@ -299,11 +299,29 @@ function EditClient({
   );
 }
 
-/** Provider admins: everyone; client admins: their own client's admins. Invitations give a link to pass on. */
+interface Invitation {
+  inviteToken: string;
+  user: User;
+  mail: { status: "sent" | "suppressed" | "failed"; detail?: string };
+}
+interface Invited {
+  email: string;
+  link: string;
+  sent: boolean;
+  detail?: string;
+}
+const invited = (result: Invitation): Invited => ({
+  email: result.user.email,
+  link: `${window.location.origin}${withQuery("/accept-invite", { token: result.inviteToken })}`,
+  sent: result.mail.status === "sent",
+  detail: result.mail.detail,
+});
+
+/** Provider admins: everyone; client admins: their own client's admins. Invitations are mailed; the link is shown once too. */
 export function AdminUsers() {
   const session = useSession();
   const { data: users, error, act } = useReloading(loadUsers);
-  const [invite, setInvite] = useState<{ email: string; link: string } | null>(null);
+  const [invite, setInvite] = useState<Invited | null>(null);
   const providerAdmin = session.me.actor.role === "provider_admin";
 
   const setClients = (user: User, clientIds: string[]) =>
@@ -317,17 +335,23 @@ export function AdminUsers() {
         providerAdmin={providerAdmin}
         onInvite={(body) =>
           act(async () => {
-            const result = await api<{ inviteToken: string; user: User }>("POST", "/v1/users", body);
-            setInvite({
-              email: result.user.email,
-              link: `${window.location.origin}${withQuery("/accept-invite", { token: result.inviteToken })}`,
-            });
+            setInvite(invited(await api<Invitation>("POST", "/v1/users", body)));
           })
         }
       />
       {invite && (
         <div className="notice" data-testid="invite-link">
-          Send this link to <bdi>{invite.email}</bdi> (valid 7 days, shown once): <code>{invite.link}</code>
+          {invite.sent ? (
+            <>
+              Invitation mailed to <bdi>{invite.email}</bdi>. The link, if they need it another way (valid 7 days, shown
+              once): <code>{invite.link}</code>
+            </>
+          ) : (
+            <>
+              Not mailed to <bdi>{invite.email}</bdi>: {invite.detail}. Send this link yourself (valid 7 days, shown
+              once): <code>{invite.link}</code>
+            </>
+          )}
         </div>
       )}
       {!users ? (
@@ -370,6 +394,19 @@ export function AdminUsers() {
                 <td>{user.status}</td>
                 <td>{user.lastLoginAt ? when(user.lastLoginAt) : "—"}</td>
                 <td className="row-actions">
+                  {user.status === "invited" && (providerAdmin || user.role === "client_admin") && (
+                    <button
+                      type="button"
+                      data-testid="send-invite-again"
+                      onClick={() =>
+                        act(async () =>
+                          setInvite(invited(await api<Invitation>("POST", path`/v1/users/${user.id}/invitation`))),
+                        )
+                      }
+                    >
+                      Send again
+                    </button>
+                  )}
                   {user.status !== "invited" &&
                     user.id !== session.me.user?.id &&
                     (providerAdmin || user.role === "client_admin") && (
