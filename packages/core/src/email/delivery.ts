@@ -115,9 +115,13 @@ export interface MailKey {
 
 const MAIL_ID = /^[a-z]{2,8}_[0-9a-z]{10,40}$/;
 
-function tagsOf(tags: Record<string, string[]> | undefined): MailKey | undefined {
-  const one = (name: string) => (tags?.[name]?.length === 1 ? tags[name][0] : undefined);
-  const [providerId, clientId, ticketId, mailId] = [one("p"), one("c"), one("t"), one("o")];
+type Tags = Record<string, string[]> | undefined;
+
+/** A tag we set once per mail; anything else (missing, repeated) counts as absent. */
+const one = (tags: Tags, name: string) => (tags?.[name]?.length === 1 ? tags[name][0] : undefined);
+
+function tagsOf(tags: Tags): MailKey | undefined {
+  const [providerId, clientId, ticketId, mailId] = [one(tags, "p"), one(tags, "c"), one(tags, "t"), one(tags, "o")];
   if (!providerId || !isId("provider", providerId)) return undefined;
   if (!clientId || !isId("client", clientId)) return undefined;
   if (!ticketId || !isId("ticket", ticketId)) return undefined;
@@ -126,9 +130,8 @@ function tagsOf(tags: Record<string, string[]> | undefined): MailKey | undefined
 }
 
 /** Invitation mail (core/email/invitation.ts): tags p, k=invite, u. */
-function inviteTagsOf(tags: Record<string, string[]> | undefined): { providerId: string; userId: string } | undefined {
-  const one = (name: string) => (tags?.[name]?.length === 1 ? tags[name][0] : undefined);
-  const [providerId, kind, userId] = [one("p"), one("k"), one("u")];
+function inviteTagsOf(tags: Tags): { providerId: string; userId: string } | undefined {
+  const [providerId, kind, userId] = [one(tags, "p"), one(tags, "k"), one(tags, "u")];
   if (kind !== "invite" || !providerId || !isId("provider", providerId) || !userId || !isId("user", userId))
     return undefined;
   return { providerId, userId };
@@ -304,15 +307,15 @@ export namespace Delivery {
     const { data: user } = await Outdesk.entities.user.get(invite).go();
     if (!user) return dropped("no such invited user", context);
     const invitee = Suppression.normalize(user.email);
+    const mailId = `invite:${invite.userId}`;
     const suppressed: string[] = [];
     for (const { address: reported, reason, detail } of reading.suppress) {
       const address = Suppression.normalize(reported);
       if (!address || address !== invitee) continue;
-      const mailId = `invite:${invite.userId}`;
       if (await Suppression.record({ providerId: invite.providerId, address, reason, detail, mailId, at: reading.at }))
         suppressed.push(address);
     }
-    return { outcome: "applied", mailId: `invite:${invite.userId}`, state: reading.target, suppressed };
+    return { outcome: "applied", mailId, state: reading.target, suppressed };
   }
 
   function dropped(reason: string, context: Record<string, unknown>): DeliveryOutcome {

@@ -16,6 +16,12 @@ type UserItem = EntityItem<UserEntity>;
 
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** An invitation's one-time token (only its hash is stored) and when it runs out. */
+function newInvite(providerId: string, userId: string) {
+  const token = `odi_${providerId}.${userId}.${randomSecret()}`;
+  return { token, hash: sha256(token), expiresAt: new Date(Date.now() + INVITE_TTL_MS).toISOString() };
+}
+
 export namespace User {
   export const Info = z
     .object({
@@ -117,8 +123,7 @@ export namespace User {
   ) {
     const userId = createId("user");
     const now = new Date().toISOString();
-    const inviteToken = input.password ? undefined : `odi_${providerId}.${userId}.${randomSecret()}`;
-    const inviteExpiresAt = new Date(Date.now() + INVITE_TTL_MS).toISOString();
+    const invite = input.password ? undefined : newInvite(providerId, userId);
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     const result = await Outdesk.transaction
       .write(({ user, unique }) => [
@@ -134,7 +139,7 @@ export namespace User {
             updatedAt: now,
             ...(passwordHash
               ? { status: "active", passwordHash }
-              : { status: "invited", inviteHash: sha256(inviteToken!), inviteExpiresAt }),
+              : { status: "invited", inviteHash: invite!.hash, inviteExpiresAt: invite!.expiresAt }),
           })
           .commit(),
         unique.create({ providerId, kind: "user_email", value: input.email, ownerId: userId }).commit(),
@@ -153,7 +158,7 @@ export namespace User {
       updatedAt: now,
       version: 1,
     };
-    return { user, inviteToken, inviteExpiresAt: inviteToken ? inviteExpiresAt : undefined };
+    return { user, inviteToken: invite?.token, inviteExpiresAt: invite?.expiresAt };
   }
 
   export const invite = fn(InviteInput, async (input) => {
@@ -261,39 +266,30 @@ export namespace User {
    * mail that never arrived or a link that ran out.
    */
   export async function reissueInvite(userId: string) {
-    const actor = useTenant();
-    const current = await visibleItem(userId);
-    assertCanManage(actor, toInfo(current));
-    if (current.status !== "invited") throw Conflict("The user has no pending invitation");
-    const inviteToken = `odi_${actor.providerId}.${userId}.${randomSecret()}`;
-    const inviteExpiresAt = new Date(Date.now() + INVITE_TTL_MS).toISOString();
-    const { data } = await Outdesk.entities.user
-      .patch({ providerId: actor.providerId, userId })
-      .set({
-        inviteHash: sha256(inviteToken),
-        inviteExpiresAt,
-        updatedAt: new Date().toISOString(),
-        version: current.version + 1,
-      })
-      .where((attr, op) => `${op.eq(attr.version, current.version)} AND ${op.eq(attr.status, "invited")}`)
-      .go({ response: "all_new" })
-      .catch((error) => {
-        throw isConditionFailure(error) ? Conflict("The user changed since you read it") : error;
-      });
-    return { user: infoFor(actor, data as UserItem), inviteToken, inviteExpiresAt };
+    const invite = newInvite(useTenant().providerId, userId);
+    const user = await patchPending(userId, { inviteHash: invite.hash, inviteExpiresAt: invite.expiresAt });
+    return { user, inviteToken: invite.token, inviteExpiresAt: invite.expiresAt };
   }
 
   /** Revokes a pending invitation: the link stops working and the user is left disabled. */
   export async function revokeInvite(userId: string): Promise<Info> {
+    return patchPending(userId, { status: "disabled" }, ["inviteHash", "inviteExpiresAt"]);
+  }
+
+  /** A change to a user whose invitation is pending, conditional on what was read; 409 when nothing is pending. */
+  async function patchPending(
+    userId: string,
+    set: { status?: "disabled"; inviteHash?: string; inviteExpiresAt?: string },
+    remove: ("inviteHash" | "inviteExpiresAt")[] = [],
+  ): Promise<Info> {
     const actor = useTenant();
     const current = await visibleItem(userId);
     assertCanManage(actor, toInfo(current));
-    const notPending = Conflict("The user has no pending invitation");
-    if (current.status !== "invited") throw notPending;
+    if (current.status !== "invited") throw Conflict("The user has no pending invitation");
     const { data } = await Outdesk.entities.user
       .patch({ providerId: actor.providerId, userId })
-      .set({ status: "disabled", updatedAt: new Date().toISOString(), version: current.version + 1 })
-      .remove(["inviteHash", "inviteExpiresAt"])
+      .set({ ...set, updatedAt: new Date().toISOString(), version: current.version + 1 })
+      .remove(remove)
       .where((attr, op) => `${op.eq(attr.version, current.version)} AND ${op.eq(attr.status, "invited")}`)
       .go({ response: "all_new" })
       .catch((error) => {

@@ -7,8 +7,27 @@ import {
   checkProbes,
   checkUnauthenticated,
   type IsolationSpec,
+  type RouteIsolation,
 } from "../../../../test/isolation";
 import { buildWorld, type World } from "../../../../test/world";
+
+/** Sending a pending invitation again and revoking it: the same reach, 409 once nothing is pending. */
+const pendingInvitation: RouteIsolation = {
+  sample: (w) => ({ path: `/v1/users/${w.ids.agentA1}/invitation` }),
+  probes: (w) => [
+    { as: "adminB", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 404 },
+    { as: "clientAdminA1", path: `/v1/users/${w.ids.clientAdminA2}/invitation`, expect: 404 },
+    { as: "clientAdminA2", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 404 },
+    { as: "agentA1", path: `/v1/users/${w.ids.clientAdminA1}/invitation`, expect: 403 },
+    { as: "keyA1", path: `/v1/users/${w.ids.clientAdminA2}/invitation`, expect: 404 },
+    { as: "adminA", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 409 },
+  ],
+  rereads: (w) => [
+    { as: "adminA", path: `/v1/users/${w.ids.agentA1}` },
+    { as: "adminA", path: `/v1/users/${w.ids.clientAdminA1}` },
+    { as: "adminA", path: `/v1/users/${w.ids.clientAdminA2}` },
+  ],
+};
 
 /**
  * The isolation matrix: every authenticated route, probed by the personas that must not reach
@@ -226,38 +245,8 @@ const spec: IsolationSpec = {
       { as: "adminA", path: `/v1/users/${w.ids.adminA}` },
     ],
   },
-  "POST /v1/users/:userId/invitation": {
-    sample: (w) => ({ path: `/v1/users/${w.ids.agentA1}/invitation` }),
-    probes: (w) => [
-      { as: "adminB", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 404 },
-      { as: "clientAdminA1", path: `/v1/users/${w.ids.clientAdminA2}/invitation`, expect: 404 },
-      { as: "clientAdminA2", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 404 },
-      { as: "agentA1", path: `/v1/users/${w.ids.clientAdminA1}/invitation`, expect: 403 },
-      { as: "keyA1", path: `/v1/users/${w.ids.clientAdminA2}/invitation`, expect: 404 },
-      { as: "adminA", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 409 },
-    ],
-    rereads: (w) => [
-      { as: "adminA", path: `/v1/users/${w.ids.agentA1}` },
-      { as: "adminA", path: `/v1/users/${w.ids.clientAdminA1}` },
-      { as: "adminA", path: `/v1/users/${w.ids.clientAdminA2}` },
-    ],
-  },
-  "DELETE /v1/users/:userId/invitation": {
-    sample: (w) => ({ path: `/v1/users/${w.ids.agentA1}/invitation` }),
-    probes: (w) => [
-      { as: "adminB", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 404 },
-      { as: "clientAdminA1", path: `/v1/users/${w.ids.clientAdminA2}/invitation`, expect: 404 },
-      { as: "clientAdminA2", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 404 },
-      { as: "agentA1", path: `/v1/users/${w.ids.clientAdminA1}/invitation`, expect: 403 },
-      { as: "keyA1", path: `/v1/users/${w.ids.clientAdminA2}/invitation`, expect: 404 },
-      { as: "adminA", path: `/v1/users/${w.ids.agentA1}/invitation`, expect: 409 },
-    ],
-    rereads: (w) => [
-      { as: "adminA", path: `/v1/users/${w.ids.agentA1}` },
-      { as: "adminA", path: `/v1/users/${w.ids.clientAdminA1}` },
-      { as: "adminA", path: `/v1/users/${w.ids.clientAdminA2}` },
-    ],
-  },
+  "POST /v1/users/:userId/invitation": pendingInvitation,
+  "DELETE /v1/users/:userId/invitation": pendingInvitation,
   "GET /v1/api-keys": {
     sample: () => ({ path: "/v1/api-keys" }),
     probes: () => [{ as: "agentA1", path: "/v1/api-keys", expect: 403 }],
