@@ -1,6 +1,7 @@
 import { bundleReport, printBundleReport } from "./bundle";
 import { printLifeCost, ticketLife } from "./cost";
 import { benchStack, printTable } from "./harness";
+import { inboundReport, printInbound } from "./inbound";
 import { overheadRows, printOverhead } from "./overhead";
 import { requestsPerOperation } from "./requests-per-operation";
 import { printViews, viewsAtScale } from "./views";
@@ -13,6 +14,7 @@ try {
   printLifeCost(await ticketLife());
   printViews(await viewsAtScale());
   printOverhead(await overheadRows());
+  printInbound(await inboundReport());
 } finally {
   await dynamo.stop();
 }

@@ -2,7 +2,7 @@ import { Dynamo } from "@outdesk/core/dynamo";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, expectStatus, type Persona } from "../../../test/api";
 import { deliverMail, nowSeconds, rawMail, sentSince } from "../../../test/email";
-import { signup } from "../../../test/world";
+import { createClient, signup } from "../../../test/world";
 
 /**
  * Inbound mail through its public surface: raw MIME where SES's S3 action puts it, the inbound
@@ -162,6 +162,24 @@ describe("a new mail", () => {
   });
 });
 
+describe("ticket numbers", () => {
+  it("stay distinct and without gaps when mails to one client arrive together", async () => {
+    const client = await newClient();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        deliverMail(rawMail({ from: sender(), to: [client.address], subject: `Burst ${i}`, text: "x" }), {
+          recipients: [client.address],
+        }),
+      ),
+    );
+    const keys = await Promise.all(
+      results.map(async (result) => (await ticketPage(client.id, result.clients[0]!.ticketId!)).ticket.key as string),
+    );
+    const numbers = keys.map((key) => Number(key.slice(key.lastIndexOf("-") + 1))).sort((a, b) => a - b);
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
 describe("threading", () => {
   async function opened() {
     const client = await newClient();
@@ -269,5 +287,76 @@ describe("automatic replies", () => {
     }
     expect(await sentSince(since, robot)).toHaveLength(0);
     expect(await sentSince(since, loop)).toHaveLength(1);
+  });
+});
+
+describe("routing from the instance's cache", () => {
+  const ticketsOf = async (persona: Persona, clientId: string) =>
+    expectStatus(await call(persona, "GET", `/v1/tickets?view=client&clientId=${clientId}&status=new`), 200).body
+      .items as unknown[];
+
+  it("never hands a removed address's mail to its former owner: the provider that verifies it next gets it", async () => {
+    const address = `cached-${Date.now()}@shared.example`;
+    const before = await createClient(admin, `cache-a${++n}`, [address]);
+    const mail = () =>
+      deliverMail(rawMail({ from: sender(), to: [address], subject: "Hi", text: "x" }), { recipients: [address] });
+    expect((await mail()).clients[0]).toMatchObject({ clientId: before, outcome: "created" });
+    expectStatus(await call(admin, "DELETE", `/v1/clients/${before}/addresses/${address}`), 204);
+    // The route this instance cached says `before`; the client's own item no longer lists the address.
+    expect((await mail()).outcome).toBe("unrouted");
+    const other = await signup(`cacheprov${Date.now().toString(36)}`);
+    const after = await createClient(other, `cache-b${n}`, [address]);
+    expect((await mail()).clients[0]).toMatchObject({ clientId: after, outcome: "created" });
+    expect(await ticketsOf(admin, before)).toHaveLength(1);
+    expect(await ticketsOf(other, after)).toHaveLength(1);
+  });
+
+  it("sends a renamed client's old default address to the client that took the slug", async () => {
+    const slug = `cache-r${++n}`;
+    const renamed = await newClient(slug);
+    const mail = () =>
+      deliverMail(rawMail({ from: sender(), to: [renamed.address], subject: "Hi", text: "x" }), {
+        recipients: [renamed.address],
+      });
+    expect((await mail()).clients[0]).toMatchObject({ clientId: renamed.id, outcome: "created" });
+    expectStatus(await call(admin, "PATCH", `/v1/clients/${renamed.id}`, { slug: `${slug}-new` }), 200);
+    // The ticket prefix stays with the renamed client; the slug and its default address are free.
+    const taker = expectStatus(
+      await call(admin, "POST", "/v1/clients", { name: "Taker", slug, ticketPrefix: `TK${n}`, timeZone: "UTC" }),
+      201,
+    ).body;
+    expect(taker.defaultAddress).toBe(renamed.address);
+    expect((await mail()).clients[0]).toMatchObject({ clientId: taker.id, outcome: "created" });
+    expect(await ticketsOf(admin, renamed.id)).toHaveLength(1);
+  });
+});
+
+describe("DynamoDB requests per mail", () => {
+  it("are 3 per new ticket and 3 per reply once the instance knows the address (+1 before, +2 per acknowledgement)", async () => {
+    const client = await newClient();
+    const mail = (from: string, inReplyTo?: string) =>
+      Dynamo.measure(() =>
+        deliverMail(rawMail({ from, to: [client.address], subject: "Cost", text: "x", inReplyTo }), {
+          recipients: [client.address],
+          source: from,
+        }),
+      );
+    // Routing read, one BatchGet (client, dedupe record, contact, thread keys), the ticket number
+    // (an atomic counter: a burst of mail to one client never fights over it), one transaction;
+    // the acknowledgement adds its suppression check and its sent state.
+    const first = await mail(sender());
+    expect(first.requests).toBe(6);
+    expectStatus(
+      await call(admin, "PATCH", `/v1/clients/${client.id}`, { mailSettings: { autoAck: { enabled: false } } }),
+      200,
+    );
+    const from = sender();
+    const created = await mail(from);
+    expect(created.requests).toBe(3);
+    const page = await ticketPage(client.id, created.result.clients[0]!.ticketId!);
+    // The ticket number's update gives way to one read of the ticket and its mail thread, once the thread key named it.
+    const reply = await mail(from, page.messages[0].mail.messageId);
+    expect(reply.result.clients[0]?.outcome).toBe("appended");
+    expect(reply.requests).toBe(3);
   });
 });

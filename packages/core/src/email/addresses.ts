@@ -42,6 +42,8 @@ export interface MailRoute {
   kind: "default" | "custom" | "reply";
   /** The +tag of a reply address (the signed token). */
   token?: string;
+  /** Read from this instance's cache: delivery checks it against the client's own item. */
+  cached?: true;
 }
 
 /** Headers as postal-mime gives them: lower-case keys. */
@@ -89,6 +91,17 @@ async function sesIdentity(domain: string): Promise<IdentityAnswer | undefined> 
 let identityLookup: IdentityLookup = sesIdentity;
 
 const providerSlugs = new Map<string, Promise<string>>();
+
+/**
+ * Routing items this instance read, for this long: a burst of mail to one address reads its
+ * routing item once. An address can move (removed, re-verified elsewhere, a renamed slug), so
+ * a cached route is only trusted once the client's own item, which delivery reads anyway,
+ * still lists the address; otherwise the route is read again. Addresses that route nowhere
+ * are not cached: a new client's first mail must not wait for the cache.
+ */
+export const ROUTE_CACHE_MS = 60_000;
+const ROUTE_CACHE_SIZE = 2_000;
+const routeCache = new Map<string, { item: RouteItem; at: number }>();
 
 const lower = (value: string) => value.trim().toLowerCase();
 
@@ -218,15 +231,40 @@ export namespace Addresses {
    * Resolves envelope recipients to clients with one BatchGet of routing items: lower-cased,
    * +tags stripped (a tag on the mail domain is a reply address's token), one route per client
    * (reply before custom before default, so a token is never lost). Only verified addresses
-   * and default addresses have routing items: a pending claim routes nothing.
+   * and default addresses have routing items: a pending claim routes nothing. Items read in the
+   * last ROUTE_CACHE_MS come from this instance's cache unless `fresh`.
    */
-  export async function route(recipients: string[]): Promise<{ routes: MailRoute[]; unknown: string[] }> {
+  export async function route(
+    recipients: string[],
+    options: { fresh?: boolean } = {},
+  ): Promise<{ routes: MailRoute[]; unknown: string[] }> {
     await Dynamo.ready();
     const parsed = recipients.map((recipient) => ({ recipient: lower(recipient), at: parseRecipient(recipient) }));
     const addresses = [...new Set(parsed.flatMap(({ at }) => (at ? [`${at.local}@${at.domain}`] : [])))];
+    const now = Date.now();
+    const cached = new Set<string>();
+    const found: RouteItem[] = [];
+    for (const address of addresses) {
+      const hit = options.fresh ? undefined : routeCache.get(address);
+      if (hit && now - hit.at < ROUTE_CACHE_MS) {
+        cached.add(address);
+        found.push(hit.item);
+      }
+    }
     const entity = Outdesk.entities.inboundAddress;
-    const keys = addresses.map((address) => primaryKey(entity, { address }));
-    const found = entity.parse((await readByKeys(keys))("inboundAddress")).data as RouteItem[];
+    const keys = addresses.filter((address) => !cached.has(address)).map((address) => primaryKey(entity, { address }));
+    if (keys.length > 0) {
+      for (const item of entity.parse((await readByKeys(keys))("inboundAddress")).data as RouteItem[]) {
+        found.push(item);
+        routeCache.delete(item.address);
+        routeCache.set(item.address, { item, at: now });
+      }
+      // Oldest first in a Map: trim from the front.
+      for (const address of routeCache.keys()) {
+        if (routeCache.size <= ROUTE_CACHE_SIZE) break;
+        routeCache.delete(address);
+      }
+    }
     const byAddress = new Map(found.map((item) => [item.address, item]));
     const rank = { reply: 0, custom: 1, default: 2 } as const;
     const routes = new Map<string, MailRoute>();
@@ -245,12 +283,23 @@ export namespace Addresses {
         address: item.address,
         kind,
         ...(kind === "reply" && at.tag ? { token: at.tag } : {}),
+        ...(cached.has(item.address) ? { cached: true as const } : {}),
       };
       const key = `${item.providerId}/${item.clientId}`;
       const current = routes.get(key);
       if (!current || rank[kind] < rank[current.kind]) routes.set(key, next);
     }
     return { routes: [...routes.values()], unknown };
+  }
+
+  /** Whether the client's own item still holds the address a (cached) route took the mail to. */
+  export function stillRoutes(
+    client: Pick<ClientItem, "defaultAddress" | "supportAddresses">,
+    route: MailRoute,
+  ): boolean {
+    return route.kind === "custom"
+      ? (client.supportAddresses ?? []).some((address) => lower(address) === route.address)
+      : lower(client.defaultAddress ?? "") === route.address;
   }
 
   /**

@@ -87,37 +87,56 @@ export namespace Inbound {
     const raw = await Aws.getObject(Config.get("rawMailBucket"), key);
     if (!raw) throw new Error(`The raw mail ${key} is not in the raw-mail bucket`);
     const parsed = await parseMail(raw);
-    const { routes, unknown } = await Addresses.route(receipt.recipients);
-    for (const recipient of unknown) {
-      await Addresses.recordUnknown({
-        recipient,
-        sesMessageId: mail.messageId,
-        from: parsed.from?.address ?? mail.source,
-        subject: parsed.subject,
-        receivedAt: receipt.timestamp ?? mail.timestamp,
-      });
-    }
-    if (routes.length === 0) return { outcome: "unrouted", clients: [] };
-    if (
-      await Addresses.confirmFromMail({ routes, subject: parsed.subject, text: parsed.text, headers: parsed.headers })
-    ) {
-      return { outcome: "verification", clients: [] };
-    }
     const automation = classify(parsed.headers, {
       envelopeSender: mail.source,
       from: parsed.from?.address ?? "",
       contentType: parsed.contentType,
       receipt,
     });
-    const clients: ReceiveResult["clients"] = [];
-    for (const route of routes) {
-      const result = await withActor(mailActor(route), () =>
-        deliver(route, { parsed, raw: { key, size: raw.length }, record, automation }),
-      );
-      clients.push({ clientId: route.clientId, ...result });
-    }
-    return { outcome: "delivered", clients };
+    const delivery = { parsed, raw: { key, size: raw.length }, record, automation };
+    const done = new Map<string, ReceiveResult["clients"][number]>();
+    const first = await routeAndDeliver(delivery, done, false);
+    // A cached route the client's item no longer backs: route everything again from the table.
+    return first === STALE ? ((await routeAndDeliver(delivery, done, true)) as ReceiveResult) : first;
   }
+}
+
+const STALE = Symbol("stale route");
+
+async function routeAndDeliver(
+  delivery: Delivery,
+  done: Map<string, ReceiveResult["clients"][number]>,
+  fresh: boolean,
+): Promise<ReceiveResult | typeof STALE> {
+  const { parsed, record } = delivery;
+  const { mail, receipt } = record.ses;
+  const { routes, unknown } = await Addresses.route(receipt.recipients, { fresh });
+  for (const recipient of unknown) {
+    await Addresses.recordUnknown({
+      recipient,
+      sesMessageId: mail.messageId,
+      from: parsed.from?.address ?? mail.source,
+      subject: parsed.subject,
+      receivedAt: receipt.timestamp ?? mail.timestamp,
+    });
+  }
+  if (routes.length === 0) return { outcome: "unrouted", clients: [] };
+  if (
+    await Addresses.confirmFromMail({ routes, subject: parsed.subject, text: parsed.text, headers: parsed.headers })
+  ) {
+    return { outcome: "verification", clients: [] };
+  }
+  let stale = false;
+  for (const route of routes) {
+    const key = `${route.providerId}/${route.clientId}`;
+    if (done.has(key)) continue;
+    const result = await withActor(mailActor(route), () => deliver(route, delivery));
+    if (result === STALE) stale = true;
+    else done.set(key, { clientId: route.clientId, ...result });
+  }
+  if (stale) return STALE;
+  const clients = routes.flatMap((route) => done.get(`${route.providerId}/${route.clientId}`) ?? []);
+  return { outcome: "delivered", clients };
 }
 
 interface Delivery {
@@ -136,6 +155,7 @@ async function deliver(route: MailRoute, delivery: Delivery) {
       return await deliverOnce(route, delivery);
     } catch (error) {
       if (error === DUPLICATE) return { outcome: "duplicate" as const };
+      if (error === STALE) return STALE;
       const retry = error instanceof OutdeskError && error.code === "conflict" && attempt < 4;
       if (!retry) throw error;
     }
@@ -161,6 +181,7 @@ async function deliverOnce(route: MailRoute, { parsed, raw, record, automation }
     ...hashes.map((idHash) => primaryKey(entities.threadKey, { providerId, clientId, idHash })),
   ]);
   const client = entities.client.parse(of("client")).data[0] as ClientItem | undefined;
+  if (route.cached && !(client && Addresses.stillRoutes(client, route))) throw STALE;
   const handled = entities.inboundMail.parse(of("inboundMail")).data[0];
   if (handled) return { outcome: "duplicate" as const, ticketId: handled.ticketId };
   if (!client) {

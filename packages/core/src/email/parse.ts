@@ -62,7 +62,9 @@ function headerBlock(raw: Uint8Array): Uint8Array {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function postal(raw: Uint8Array): Promise<Email> {
-  return PostalMime.parse(raw, {
+  // postal-mime copies a view into an ArrayBuffer of its own; a buffer that is the whole view is taken as it is.
+  const whole = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength && raw.buffer instanceof ArrayBuffer;
+  return PostalMime.parse(whole ? (raw.buffer as ArrayBuffer) : raw, {
     maxNestingDepth: MAIL_LIMITS.nestingDepth,
     maxHeadersSize: MAIL_LIMITS.headerBytes,
     attachmentEncoding: "arraybuffer",
