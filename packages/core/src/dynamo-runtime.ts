@@ -4,6 +4,7 @@ import { attachmentUploadEntity } from "./attachment/upload.entity";
 import { apiKeyEntity } from "./auth/api-key.entity";
 import { rateLimitEntity } from "./auth/rate-limit.entity";
 import { sessionEntity } from "./auth/session.entity";
+import { calendarEntity, calendarVersionEntity } from "./calendar/calendar.entity";
 import { addressClaimEntity } from "./email/address-claim.entity";
 import {
   contactEntity,
@@ -57,6 +58,8 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       inboundMail: inboundMailEntity(),
       contact: contactEntity(),
       mailThread: mailThreadEntity(),
+      calendar: calendarEntity(),
+      calendarVersion: calendarVersionEntity(),
     },
     { client, table },
   );

@@ -11,6 +11,7 @@ const prefixes = {
   message: "msg",
   outboundMail: "om",
   event: "evt",
+  calendar: "cal",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

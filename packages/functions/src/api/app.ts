@@ -7,6 +7,7 @@ import { addresses, unknownMail } from "./addresses";
 import { apiKeys } from "./api-keys";
 import { attachments } from "./attachments";
 import { auth } from "./auth";
+import { calendars } from "./calendars";
 import { clients } from "./clients";
 import type { ApiEnv } from "./context";
 import { docs } from "./docs";
@@ -67,6 +68,7 @@ export function createApp() {
   app.route("/v1/users", users);
   app.route("/v1/api-keys", apiKeys);
   app.route("/v1/suppressions", suppressions);
+  app.route("/v1/calendars", calendars);
   app.route("/v1/docs", docs);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

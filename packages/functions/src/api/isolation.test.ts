@@ -518,7 +518,71 @@ const spec: IsolationSpec = {
     ],
     rereads: suppressionRereads,
   },
+  ...calendarSpecs(),
 };
+
+/** Provider A's calendar (created before the matrix runs). */
+let calendarA = "";
+// A function, not a const: the spec above is built before this line runs.
+function mondayHours() {
+  return { timeZone: "Europe/Berlin", hours: [{ day: "mon", from: "09:00", to: "17:00" }] };
+}
+
+/**
+ * Calendars are provider staff's: another provider gets 404, client admins and client keys 403
+ * (they see no calendar), agents 403 where they would change one.
+ */
+function calendarSpecs(): IsolationSpec {
+  const one = (rest = "") => `/v1/calendars/${calendarA}${rest}`;
+  const rereads = () => [
+    { as: "adminA" as const, path: one() },
+    { as: "adminA" as const, path: "/v1/calendars" },
+    { as: "adminB" as const, path: "/v1/calendars" },
+  ];
+  const outsiders = (path: string, body: unknown, agent: 403 | undefined) => [
+    { as: "adminB" as const, path, body, expect: 404 as const },
+    { as: "clientAdminA1" as const, path, body, expect: 403 as const },
+    { as: "keyA1" as const, path, body, expect: 403 as const },
+    ...(agent ? [{ as: "agentA1" as const, path, body, expect: agent }] : []),
+  ];
+  const write = (rest: string, body: unknown): RouteIsolation => ({
+    sample: () => ({ path: one(rest), body }),
+    probes: () => outsiders(one(rest), body, 403),
+    rereads,
+  });
+  const read = (rest: string): RouteIsolation => ({
+    sample: () => ({ path: one(rest) }),
+    probes: () => outsiders(one(rest), undefined, undefined),
+    rereads,
+  });
+  const ics =
+    "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270101\r\nSUMMARY:Probe\r\nEND:VEVENT\r\nEND:VCALENDAR";
+  return {
+    "GET /v1/calendars": {
+      sample: () => ({ path: "/v1/calendars" }),
+      probes: () => [
+        { as: "clientAdminA1", path: "/v1/calendars", expect: 403 },
+        { as: "keyA1", path: "/v1/calendars", expect: 403 },
+      ],
+      rereads,
+      hidden: () => [{ as: "adminB", path: "/v1/calendars", mustNotContain: [calendarA] }],
+    },
+    "POST /v1/calendars": {
+      sample: () => ({ path: "/v1/calendars", body: { name: "Probe", schedule: mondayHours() } }),
+      probes: () => [
+        { as: "agentA1", path: "/v1/calendars", body: { name: "Probe", schedule: mondayHours() }, expect: 403 },
+        { as: "clientAdminA1", path: "/v1/calendars", body: { name: "Probe", schedule: mondayHours() }, expect: 403 },
+        { as: "keyA1", path: "/v1/calendars", body: { name: "Probe", schedule: mondayHours() }, expect: 403 },
+      ],
+      rereads,
+    },
+    "GET /v1/calendars/:calendarId": read(""),
+    "PATCH /v1/calendars/:calendarId": write("", { name: "Taken over" }),
+    "POST /v1/calendars/:calendarId/versions": write("/versions", { schedule: mondayHours() }),
+    "POST /v1/calendars/:calendarId/ical": write("/ical", { ics }),
+    "GET /v1/calendars/:calendarId/working-time": read("/working-time?from=2027-01-04T00:00:00Z"),
+  };
+}
 
 /** An address on provider A's suppression list (added before the matrix runs). */
 const SUPPRESSED_A = "bounced-a@customer.example";
@@ -646,6 +710,10 @@ describe("isolation matrix", () => {
       receivedAt: new Date().toISOString(),
     });
     expectStatus(await call(world.personas.adminA, "POST", "/v1/suppressions", { address: SUPPRESSED_A }), 201);
+    calendarA = expectStatus(
+      await call(world.personas.adminA, "POST", "/v1/calendars", { name: "A's hours", schedule: mondayHours() }),
+      201,
+    ).body.id;
     const { adminA, clientAdminA1 } = world.personas;
     attachedA1 = {
       note: await attachFile(adminA, world.ids.clientA1, world.ids.ticketA1, "notes"),
