@@ -1,4 +1,5 @@
 import { bundleReport, printBundleReport } from "./bundle";
+import { calendarReport, printCalendar } from "./calendar";
 import { printLifeCost, ticketLife } from "./cost";
 import { benchStack, printTable } from "./harness";
 import { inboundReport, printInbound } from "./inbound";
@@ -15,6 +16,7 @@ try {
   printViews(await viewsAtScale());
   printOverhead(await overheadRows());
   printInbound(await inboundReport());
+  printCalendar(calendarReport());
 } finally {
   await dynamo.stop();
 }

@@ -15,6 +15,7 @@ import {
 } from "./email/mail.entity";
 import { suppressionEntity } from "./email/suppression.entity";
 import { unknownMailEntity, unroutedMailEntity } from "./email/unknown-mail.entity";
+import { slaPolicySetEntity } from "./sla/policy-set.entity";
 import { clientEntity } from "./tenancy/client.entity";
 import { inboundAddressEntity } from "./tenancy/inbound-address.entity";
 import { providerEntity } from "./tenancy/provider.entity";
@@ -60,6 +61,7 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       mailThread: mailThreadEntity(),
       calendar: calendarEntity(),
       calendarVersion: calendarVersionEntity(),
+      slaPolicySet: slaPolicySetEntity(),
     },
     { client, table },
   );

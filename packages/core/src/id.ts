@@ -12,6 +12,7 @@ const prefixes = {
   outboundMail: "om",
   event: "evt",
   calendar: "cal",
+  slaPolicy: "slp",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -18,6 +18,8 @@ export const calendarEntity = () =>
         /** The newest version's number and effective time (a new one must start at or after it). */
         latestVersion: { type: "number", required: true },
         latestEffectiveFrom: { type: "string", required: true },
+        /** Clients whose SLA policies count on it: their policy sets hold a copy to rewrite on change. */
+        usedBy: { type: "set", items: "string" },
         ...timestamps,
         ...version,
       },

@@ -1,7 +1,9 @@
 import type { EntityItem } from "electrodb";
 import * as z from "zod";
 import { assertRole, useTenant } from "../actor";
+import { readByKeys } from "../common/batch";
 import { Cursor, type Page, paginate } from "../common/cursor";
+import { primaryKey } from "../common/keys";
 import { step, writeTransaction } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { Conflict, InvalidField, NotFound } from "../error";
@@ -154,7 +156,8 @@ export namespace Calendar {
     return versions.map((v) => ({ effectiveFrom: Date.parse(v.effectiveFrom), schedule: v.schedule }));
   }
 
-  async function read(calendarId: string): Promise<Info> {
+  /** A calendar of the actor's provider with every version, and the clients whose policy sets copy it. */
+  export async function load(calendarId: string): Promise<Info & { usedBy: string[] }> {
     const { providerId } = useTenant();
     const [head, versions] = await Promise.all([
       Outdesk.entities.calendar.get({ providerId, calendarId }).go(),
@@ -164,7 +167,33 @@ export namespace Calendar {
     const all = versions.data.map(toVersion).sort((a, b) => a.number - b.number);
     const now = Date.now();
     const current = all.filter((v) => Date.parse(v.effectiveFrom) <= now).pop() ?? all[0]!;
-    return { ...toSummary(head.data), current, versions: all };
+    return { ...toSummary(head.data), current, versions: all, usedBy: [...(head.data.usedBy ?? [])] };
+  }
+
+  async function read(calendarId: string): Promise<Info> {
+    const { usedBy: _, ...info } = await load(calendarId);
+    return info;
+  }
+
+  /** A calendar as a policy set copies it: the versions of the last 400 days and the one in force before. */
+  export interface Copy {
+    name: string;
+    versions: Pick<VersionInfo, "number" | "effectiveFrom" | "schedule">[];
+  }
+  const COPY_DAYS = 400;
+  export function copyOf(calendar: Pick<Info, "name" | "versions">, now = Date.now()): Copy {
+    const cutoff = now - COPY_DAYS * 86_400_000;
+    const { versions } = calendar;
+    const firstKept = Math.max(
+      0,
+      versions.findLastIndex((v) => Date.parse(v.effectiveFrom) <= cutoff),
+    );
+    return {
+      name: calendar.name,
+      versions: versions
+        .slice(firstKept)
+        .map(({ number, effectiveFrom, schedule }) => ({ number, effectiveFrom, schedule })),
+    };
   }
 
   export const list = fn(ListInput, async ({ cursor, limit }): Promise<Page<Summary>> => {
@@ -263,7 +292,32 @@ export namespace Calendar {
     const number = head.latestVersion + 1;
     const at = new Date(now).toISOString();
     const from = effectiveFrom.toISOString();
-    await writeTransaction(({ calendar, calendarVersion }) => [
+    const version: VersionInfo = {
+      number,
+      effectiveFrom: from,
+      schedule,
+      note: change.note || null,
+      createdBy: actor.id,
+      createdAt: at,
+    };
+    // The policy sets that copy this calendar get the new version in the same transaction.
+    const clients = [...(head.usedBy ?? [])];
+    const sets = clients.length
+      ? Outdesk.entities.slaPolicySet.parse(
+          (
+            await readByKeys(
+              clients.map((clientId) => primaryKey(Outdesk.entities.slaPolicySet, { providerId, clientId })),
+            )
+          )("slaPolicySet"),
+        ).data
+      : [];
+    const versions = (
+      await Outdesk.entities.calendarVersion.query.byNumber({ providerId, calendarId }).go({ pages: "all" })
+    ).data
+      .map(toVersion)
+      .sort((a, b) => a.number - b.number);
+    const copy = copyOf({ name: head.name, versions: [...versions, version] }, now);
+    await writeTransaction(({ calendar, calendarVersion, slaPolicySet }) => [
       step(
         calendar
           .patch({ providerId, calendarId })
@@ -287,6 +341,17 @@ export namespace Calendar {
           })
           .commit(),
         stale(head.version),
+      ),
+      ...sets.map((set) =>
+        step(
+          slaPolicySet
+            .patch({ providerId, clientId: set.clientId })
+            .set({ calendars: { ...(set.calendars as Record<string, Copy>), [calendarId]: copy }, updatedAt: at })
+            .add({ version: 1 })
+            .where((attr, op) => op.eq(attr.version, set.version))
+            .commit(),
+          Conflict("A client's SLA policies changed meanwhile; try again"),
+        ),
       ),
     ]);
     return read(calendarId);

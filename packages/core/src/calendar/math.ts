@@ -227,11 +227,14 @@ export function businessMinutes(timeline: Timeline, from: number, to: number): n
 export function addBusinessMinutes(timeline: Timeline, start: number, minutes: number): number {
   let left = Math.round(minutes * MINUTE);
   if (left <= 0) return start;
-  for (let cursor = start; cursor < start + SEARCH_LIMIT; cursor += WINDOW) {
-    for (const [a, b] of openIntervals(timeline, cursor, cursor + WINDOW)) {
+  // A day first (most targets end within it), then windows doubling up to a week.
+  for (let cursor = start, window = Math.min(WINDOW, Math.max(DAY, left)); cursor < start + SEARCH_LIMIT; ) {
+    for (const [a, b] of openIntervals(timeline, cursor, cursor + window)) {
       if (b - a >= left) return a + left;
       left -= b - a;
     }
+    cursor += window;
+    window = Math.min(WINDOW, window * 2);
   }
   throw new Error("The calendar has no working time in ten years");
 }

@@ -10,12 +10,13 @@ import { Config } from "../config";
 import { Dynamo, Outdesk } from "../dynamo";
 import { OutdeskError } from "../error";
 import { createId } from "../id";
+import { type PolicySetItem, Sla, setKey } from "../sla";
 import { indexKeys, Table } from "../table";
 import { MAX_MESSAGE_BYTES, takeTicketNumber } from "../ticket";
 import { NO_DUE_TIME, UNASSIGNED } from "../ticket/constants";
 import { type Status, statsDelta, statusAfterRequesterReply } from "../ticket/lifecycle";
 import type { MessageItem, TicketItem } from "../ticket/model";
-import { type ClientItem, commitPlan, type Plan, statsCommits, tagCommits } from "../ticket/write";
+import { type ClientItem, commitPlan, eventCommits, type Plan, statsCommits, tagCommits } from "../ticket/write";
 import { Addresses, type MailRoute } from "./addresses";
 import { type Automation, classify } from "./automation";
 import { htmlToText } from "./html-text";
@@ -179,7 +180,9 @@ async function deliverOnce(route: MailRoute, { parsed, raw, record, automation }
     primaryKey(entities.inboundMail, { providerId, clientId, dedupeKey: dedupe }),
     primaryKey(entities.contact, { providerId, clientId, email: sender }),
     ...hashes.map((idHash) => primaryKey(entities.threadKey, { providerId, clientId, idHash })),
+    setKey(providerId, clientId),
   ]);
+  const slaSet = (entities.slaPolicySet.parse(of("slaPolicySet")).data[0] as PolicySetItem | undefined) ?? null;
   const client = entities.client.parse(of("client")).data[0] as ClientItem | undefined;
   if (route.cached && !(client && Addresses.stillRoutes(client, route))) throw STALE;
   const handled = entities.inboundMail.parse(of("inboundMail")).data[0];
@@ -290,7 +293,7 @@ async function deliverOnce(route: MailRoute, { parsed, raw, record, automation }
         Outbound.threadStep(services, target, found.thread, threadIds),
       ],
     };
-    await commitPlan({ actor: mailActor(route), ticket, client, users: new Map() }, plan);
+    await commitPlan({ actor: mailActor(route), ticket, client, users: new Map(), slaSet }, plan);
     return { outcome: "appended" as const, ticketId };
   }
 
@@ -330,8 +333,11 @@ async function deliverOnce(route: MailRoute, { parsed, raw, record, automation }
     ticket.publicMessageCount = 2;
     threadIds.push(ack.outbound.rfcMessageId);
   }
+  const clocks = Sla.onWrite({ set: slaSet ?? undefined, before: null, after: ticket, at: now });
+  Object.assign(ticket, clocks.set);
   await writeTransaction((services) => [
     step(services.ticket.create(ticket).commit()),
+    ...eventCommits(services, ticket, mailActor(route), now, clocks.events).map((commit) => step(commit)),
     step(services.message.create({ ...target, ...message }).commit()),
     ...notes.map((note) => step(services.message.create({ ...target, ...note }).commit())),
     ...common(services),

@@ -29,6 +29,8 @@ export const TicketFields = {
   closedAt: "cl",
   mergedInto: "mi",
   dueAt: "du",
+  sla: "sl",
+  slaRow: "sr",
   messageCount: "mc",
   publicMessageCount: "pm",
   timeSpentMinutes: "ts",
@@ -56,4 +58,5 @@ export const TicketRowFields = [
   TicketFields.createdAt,
   TicketFields.updatedAt,
   TicketFields.dueAt,
+  TicketFields.slaRow,
 ] as const;

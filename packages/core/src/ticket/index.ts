@@ -18,6 +18,7 @@ import { Outbound } from "../email/outbound";
 import { Conflict, Forbidden, InvalidField, NotFound, OutdeskError } from "../error";
 import { fn } from "../fn";
 import { createId } from "../id";
+import { type PolicySetItem, Sla, setKey } from "../sla";
 import type { Client } from "../tenancy/client";
 import { NO_DUE_TIME, UNASSIGNED } from "./constants";
 import { canTransition, type Status, statsDelta, statusAfterRequesterReply, transitions } from "./lifecycle";
@@ -247,8 +248,10 @@ export namespace Ticket {
     const of = await readByKeys([
       primaryKey(entities.client, { providerId, clientId: input.clientId }),
       ...(input.assigneeId ? [primaryKey(entities.user, { providerId, userId: input.assigneeId })] : []),
+      setKey(providerId, input.clientId),
     ]);
     const read = entities.client.parse(of("client")).data[0] as ClientItem | undefined;
+    const slaSet = entities.slaPolicySet.parse(of("slaPolicySet")).data[0] as PolicySetItem | undefined;
     if (!read) throw NotFound("Client");
     if (read.status !== "active") throw archivedClient();
     checkFields(read, input.fields);
@@ -288,9 +291,14 @@ export namespace Ticket {
       timeSpentMinutes: 0,
       version: 1,
     };
-    // Creation is recorded by the ticket item itself (createdAt, createdBy, channel): no event item.
+    // Creation is recorded by the ticket item itself (createdAt, createdBy, channel); the SLA
+    // clocks it starts are one event item.
+    // The first message is the request, whoever typed it in: it starts the clocks, answers nothing.
+    const clocks = Sla.onWrite({ set: slaSet, before: null, after: ticket, at: now });
+    Object.assign(ticket, clocks.set);
     await writeTransaction((services) => [
       step(services.ticket.create(ticket).commit()),
+      ...eventCommits(services, ticket, actor, now, clocks.events).map((commit) => step(commit)),
       step(
         services.message
           .create({ providerId, clientId: ticket.clientId, ticketId: ticket.ticketId, ...message })
@@ -660,15 +668,25 @@ export namespace Ticket {
     const { providerId } = actor;
     const unique = [...new Map(tickets.map((t) => [t.ticketId, t])).values()];
     const clientIds = [...new Set(unique.map((t) => t.clientId))];
-    const [ticketRead, clientRead, userRead] = await Promise.all([
-      Outdesk.entities.ticket
+    const { entities } = Outdesk;
+    // The clients and their SLA policy sets in one BatchGet, beside the tickets' and the assignee's.
+    const [ticketRead, of, userRead] = await Promise.all([
+      entities.ticket
         .get(unique.filter((t) => canAccessClient(actor, t.clientId)).map((t) => ({ providerId, ...t })))
         .go({ consistent: true }),
-      Outdesk.entities.client.get(clientIds.map((clientId) => ({ providerId, clientId }))).go(),
-      assigneeId ? Outdesk.entities.user.get({ providerId, userId: assigneeId }).go() : Promise.resolve({ data: null }),
+      readByKeys(
+        clientIds.flatMap((clientId) => [
+          primaryKey(entities.client, { providerId, clientId }),
+          setKey(providerId, clientId),
+        ]),
+      ),
+      assigneeId ? entities.user.get({ providerId, userId: assigneeId }).go() : Promise.resolve({ data: null }),
     ]);
     const byId = new Map(ticketRead.data.map((t) => [t.ticketId, t]));
-    const clients = new Map(clientRead.data.map((c) => [c.clientId, c]));
+    const clients = new Map((entities.client.parse(of("client")).data as ClientItem[]).map((c) => [c.clientId, c]));
+    const sets = new Map(
+      (entities.slaPolicySet.parse(of("slaPolicySet")).data as PolicySetItem[]).map((set) => [set.clientId, set]),
+    );
     const users = new Map<string, UserItem>(userRead.data ? [[userRead.data.userId, userRead.data]] : []);
     const results: z.infer<typeof BulkResult>["results"] = [];
     for (const { ticketId, clientId } of unique) {
@@ -677,7 +695,7 @@ export namespace Ticket {
       try {
         if (!ticket || !client || ticket.clientId !== clientId) throw NotFound("Ticket");
         assertOpenForChanges(ticket);
-        const ctx: WriteContext = { actor, ticket, client, users };
+        const ctx: WriteContext = { actor, ticket, client, users, slaSet: sets.get(clientId) ?? null };
         const plan = planUpdate(ctx, { status, assigneeId });
         const after = plan.events.length ? await commitPlan(ctx, plan) : ticket;
         results.push({ ticketId, ok: true, version: after.version, error: null });

@@ -1,6 +1,8 @@
 import type { EntityItem } from "electrodb";
 import * as z from "zod";
 import { MailInfo, type MailMeta, type OutboundItem, toDeliveryInfo, toMailInfo } from "../email/model";
+import type { SlaState } from "../sla/clock";
+import { SlaInfo, type SlaRowEntry, slaInfo } from "../sla/view";
 import { NO_DUE_TIME, UNASSIGNED } from "./constants";
 import { TicketFields as F } from "./fields";
 import { Attachment, Channel, FieldValue, Priority, Status, TicketType, Tier } from "./schema";
@@ -35,7 +37,8 @@ export const TicketInfo = z
     solvedAt: z.string().nullable(),
     closedAt: z.string().nullable(),
     mergedInto: z.string().nullable(),
-    dueAt: z.string().nullable(),
+    dueAt: z.string().nullable().describe("the earliest due time of the running SLA clocks"),
+    sla: SlaInfo.nullable().describe("null: the client had no SLA policies when the ticket was created"),
     messageCount: z.number().describe("replies and notes; for client admins, public replies only"),
     timeSpentMinutes: z.number().nullable().describe("internal work: null for client admins"),
     version: z.number(),
@@ -59,6 +62,17 @@ export const TicketSummary = z
     createdAt: z.string(),
     updatedAt: z.string(),
     dueAt: z.string().nullable(),
+    sla: z
+      .array(
+        z.object({
+          metric: z.string(),
+          state: z.enum(["running", "paused", "stopped"]),
+          dueAt: z.string().nullable(),
+          breached: z.boolean(),
+          outcome: z.enum(["met", "breached", "cancelled"]).nullable(),
+        }),
+      )
+      .describe("each SLA clock, for countdowns in the queue"),
   })
   .meta({ id: "TicketSummary" });
 export type TicketSummary = z.infer<typeof TicketSummary>;
@@ -88,6 +102,13 @@ export function toTicketSummary(row: Record<string, unknown>, viewer: Viewer): T
     createdAt: get("createdAt") ?? "",
     updatedAt: get("updatedAt") ?? "",
     dueAt: !due || due === NO_DUE_TIME ? null : due,
+    sla: ((row[F.slaRow] as SlaRowEntry[] | undefined) ?? []).map((entry) => ({
+      metric: entry.m,
+      state: entry.s,
+      dueAt: entry.d ?? null,
+      breached: entry.b === 1,
+      outcome: entry.o ?? null,
+    })),
   };
 }
 
@@ -171,6 +192,7 @@ export function toTicketInfo(item: TicketItem, viewer: Viewer): TicketInfo {
     closedAt: item.closedAt ?? null,
     mergedInto: item.mergedInto ?? null,
     dueAt: item.dueAt === NO_DUE_TIME ? null : item.dueAt,
+    sla: slaInfo(item.sla as SlaState | undefined),
     messageCount: viewer.staff ? item.messageCount : (item.publicMessageCount ?? item.messageCount),
     timeSpentMinutes: viewer.staff ? item.timeSpentMinutes : null,
     version: item.version,

@@ -50,6 +50,10 @@ export const ticketEntity = () =>
         closedAt: { type: "string", field: F.closedAt },
         mergedInto: { type: "string", field: F.mergedInto },
         dueAt: { type: "string", required: true, default: NO_DUE_TIME, field: F.dueAt },
+        /** The SLA clocks (sla/clock.ts SlaState); absent when the client had no policies at creation. */
+        sla: { type: "any", field: F.sla },
+        /** Each clock's state and due time in a few bytes, for the queue rows (projected into the views). */
+        slaRow: { type: "any", field: F.slaRow },
         messageCount: { type: "number", required: true, default: 0, field: F.messageCount },
         /** Replies without internal notes: the count client admins see. */
         publicMessageCount: { type: "number", field: F.publicMessageCount },

@@ -6,6 +6,7 @@ import { type Commit, type Services, type Step, step, writeTransaction } from ".
 import { Outdesk } from "../dynamo";
 import { Conflict, InvalidField, NotFound } from "../error";
 import { createId } from "../id";
+import { type PolicySetItem, Sla, setKey } from "../sla";
 import type { ClientEntity } from "../tenancy/client.entity";
 import type { UserEntity } from "../tenancy/user.entity";
 import { type StatsDelta, type Status, shardOf, statsDelta } from "./lifecycle";
@@ -22,6 +23,8 @@ export interface WriteContext {
   users: Map<string, UserItem>;
   /** The ticket's mail thread, when the write asked for it (a reply that goes out by mail). */
   mailThread?: { rootId?: string; recent: string[] };
+  /** The client's SLA policy set as read with the ticket (null: none); undefined: not read, commitPlan reads it if the clocks need it. */
+  slaSet?: PolicySetItem | null;
 }
 
 export interface EventDraft {
@@ -69,6 +72,7 @@ export async function loadForWrite(
     primaryKey(entities.client, { providerId, clientId }),
     ...ids.map((userId) => primaryKey(entities.user, { providerId, userId })),
     ...(mailThread ? [primaryKey(entities.mailThread, { providerId, clientId, ticketId })] : []),
+    setKey(providerId, clientId),
   ]);
   const ticket = entities.ticket.parse(of("ticket")).data[0] as TicketItem | undefined;
   const client = entities.client.parse(of("client")).data[0] as ClientItem | undefined;
@@ -76,7 +80,8 @@ export async function loadForWrite(
   const users = new Map<string, UserItem>();
   for (const user of entities.user.parse(of("user")).data as UserItem[]) users.set(user.userId, user);
   const thread = mailThread ? entities.mailThread.parse(of("mailThread")).data[0] : undefined;
-  return { actor, ticket, client, users, ...(thread ? { mailThread: thread } : {}) };
+  const slaSet = (entities.slaPolicySet.parse(of("slaPolicySet")).data[0] as PolicySetItem | undefined) ?? null;
+  return { actor, ticket, client, users, slaSet, ...(thread ? { mailThread: thread } : {}) };
 }
 
 export function staleTicket(version: number) {
@@ -214,6 +219,34 @@ export function ticketPatch(
 }
 
 /**
+ * The plan with the SLA clocks' changes added: attributes of the ticket patch and one event item.
+ * The policy set comes from the write's BatchGet; paths that did not read it (bulk, timers) read
+ * it here, and only for a measured ticket.
+ */
+async function withClocks(ctx: WriteContext, plan: Plan, at: string): Promise<Plan> {
+  const { ticket } = ctx;
+  let set = ctx.slaSet;
+  if (set === undefined) {
+    if (!ticket.sla) return plan;
+    const { data } = await Outdesk.entities.slaPolicySet
+      .get({ providerId: ticket.providerId, clientId: ticket.clientId })
+      .go();
+    set = (data as PolicySetItem | null) ?? null;
+  }
+  const publicMessages = (plan.messages ?? []).filter((m) => m.visibility === "public");
+  const clocks = Sla.onWrite({
+    set: set ?? undefined,
+    before: ticket,
+    after: { ...ticket, ...plan.set } as TicketItem,
+    at,
+    staffReply: publicMessages.some((m) => m.authorType === "agent"),
+    requesterMessage: publicMessages.some((m) => m.authorType === "requester" || m.authorType === "client_admin"),
+  });
+  if (clocks.events.length === 0 && Object.keys(clocks.set).length === 0) return plan;
+  return { ...plan, set: { ...plan.set, ...clocks.set }, events: [...plan.events, ...clocks.events] };
+}
+
+/**
  * Commits a plan as one TransactWriteItems, conditional on the version the write was based on:
  * ticket patch + events + messages + queue counters + tag items (+ extra items). Returns the new ticket.
  */
@@ -221,6 +254,7 @@ export async function commitPlan(ctx: WriteContext, plan: Plan, expectedVersion?
   const { actor, ticket } = ctx;
   if (expectedVersion !== undefined && expectedVersion !== ticket.version) throw staleTicket(ticket.version);
   const now = new Date().toISOString();
+  plan = await withClocks(ctx, plan, now);
   const after: TicketItem = { ...ticket, ...plan.set, updatedAt: now, version: ticket.version + 1 };
   for (const key of plan.remove ?? []) delete after[key];
   const key = { providerId: ticket.providerId, clientId: ticket.clientId, ticketId: ticket.ticketId };

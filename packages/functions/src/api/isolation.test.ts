@@ -519,7 +519,44 @@ const spec: IsolationSpec = {
     rereads: suppressionRereads,
   },
   ...calendarSpecs(),
+  ...slaPolicySpecs(),
 };
+
+/** A client's SLA policies: staff serving it and its client admins read, provider admins write. */
+function slaPolicySpecs(): IsolationSpec {
+  const path = (clientId: string) => `/v1/clients/${clientId}/sla-policies`;
+  const rereads = (w: World) => [
+    { as: "adminA" as const, path: path(w.ids.clientA1) },
+    { as: "adminA" as const, path: path(w.ids.clientA2) },
+    { as: "adminB" as const, path: path(w.ids.clientB1) },
+  ];
+  const body = { policies: [] };
+  return {
+    "GET /v1/clients/:clientId/sla-policies": {
+      sample: (w) => ({ path: path(w.ids.clientA1) }),
+      probes: (w) => [
+        { as: "adminB", path: path(w.ids.clientA1), expect: 404 },
+        { as: "adminA", path: path(w.ids.clientB1), expect: 404 },
+        { as: "agentA1", path: path(w.ids.clientA2), expect: 404 },
+        { as: "clientAdminA2", path: path(w.ids.clientA1), expect: 404 },
+        { as: "keyA1", path: path(w.ids.clientA2), expect: 404 },
+      ],
+      rereads,
+    },
+    "PUT /v1/clients/:clientId/sla-policies": {
+      sample: (w) => ({ path: path(w.ids.clientA1), body }),
+      probes: (w) => [
+        { as: "adminB", path: path(w.ids.clientA1), body, expect: 404 },
+        { as: "adminA", path: path(w.ids.clientB1), body, expect: 404 },
+        { as: "agentA1", path: path(w.ids.clientA1), body, expect: 403 },
+        { as: "clientAdminA1", path: path(w.ids.clientA1), body, expect: 403 },
+        { as: "clientAdminA2", path: path(w.ids.clientA1), body, expect: 403 },
+        { as: "keyA1", path: path(w.ids.clientA1), body, expect: 403 },
+      ],
+      rereads,
+    },
+  };
+}
 
 /** Provider A's calendar (created before the matrix runs). */
 let calendarA = "";
