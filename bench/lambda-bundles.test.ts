@@ -83,6 +83,8 @@ const budgetKb: Record<string, number> = {
   // The data layer, S3 and SES v2 clients: 971 kB.
   "packages/functions/src/outbox.handler": 1100,
   "packages/functions/src/email-inbound.handler": 1300,
+  // The data layer, the ticket core and SES v2 for its notification mail.
+  "packages/functions/src/sla-sweep.handler": 1200,
   // The data layer only (electrodb, the DynamoDB client, zod): 582 kB.
   "packages/functions/src/email-events.handler": 650,
 };
@@ -123,6 +125,7 @@ describe("every Lambda handler infra/ deploys bundles as SST builds it", () => {
         "packages/functions/src/email-events.handler",
         "packages/functions/src/email-inbound.handler",
         "packages/functions/src/outbox.handler",
+        "packages/functions/src/sla-sweep.handler",
       ]),
     );
   });

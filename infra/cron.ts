@@ -34,3 +34,21 @@ export const outbox = new sst.aws.Cron("Outbox", {
     permissions: sendMailPermissions,
   },
 });
+
+/**
+ * Every minute: SLA warnings, breaches and escalations that are due, read from the due index's
+ * shards (packages/functions/src/sla-sweep.ts); notifications by mail go through SES.
+ */
+export const slaSweep = new sst.aws.Cron("SlaSweep", {
+  schedule: "rate(1 minute)",
+  job: {
+    handler: "packages/functions/src/sla-sweep.handler",
+    runtime: "nodejs22.x",
+    architecture: "arm64",
+    memory: "1024 MB",
+    timeout: "55 seconds",
+    link: [table, settings],
+    nodejs: apiBundle,
+    permissions: sendMailPermissions,
+  },
+});

@@ -15,6 +15,7 @@ import {
 } from "./email/mail.entity";
 import { suppressionEntity } from "./email/suppression.entity";
 import { unknownMailEntity, unroutedMailEntity } from "./email/unknown-mail.entity";
+import { notificationEntity, notificationMarkEntity } from "./notification/notification.entity";
 import { slaPolicySetEntity } from "./sla/policy-set.entity";
 import { clientEntity } from "./tenancy/client.entity";
 import { inboundAddressEntity } from "./tenancy/inbound-address.entity";
@@ -62,6 +63,8 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       calendar: calendarEntity(),
       calendarVersion: calendarVersionEntity(),
       slaPolicySet: slaPolicySetEntity(),
+      notification: notificationEntity(),
+      notificationMark: notificationMarkEntity(),
     },
     { client, table },
   );

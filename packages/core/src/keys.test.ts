@@ -17,6 +17,8 @@ const globalIndexes = new Set(["provider.directory"]);
 // The outbox: queued mail of every tenant in a few shards, read only by the retry sweep, which then
 // acts as each mail's own provider.
 globalIndexes.add("outboundMail.outbox");
+// The SLA sweeper's index: measured tickets of every tenant by their next action, in a few shards.
+globalIndexes.add("ticket.bySlaNext");
 /** Items that belong to one client carry the client id second in every partition key. */
 const clientOwned = new Set(["ticket", "message", "ticketEvent", "ticketTag"]);
 

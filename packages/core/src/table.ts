@@ -5,7 +5,9 @@
  * gsi2–gsi7 are the ticket views: each projects only what a queue row renders (or keys only), so
  * a write that changes nothing a view shows writes nothing to that view. gsi4 shares gsi2's hash
  * key: the same partition, ordered two ways. gsi8 finds a ticket by its number (ACME-1042 in a mail
- * subject or a search box); its keys never change, so only a ticket's creation writes it.
+ * subject or a search box); its keys never change, so only a ticket's creation writes it. gsi9
+ * is the SLA sweeper's: measured tickets by their next warning, breach or escalation, in a few
+ * shards shared by every tenant (keys only; a ticket moves only when that instant does).
  */
 import { TicketRowFields } from "./ticket/fields";
 
@@ -29,6 +31,7 @@ export const Table = {
     gsi6: { hashKey: "gsi6pk", rangeKey: "gsi6sk", projection: "keys-only" },
     gsi7: { hashKey: "gsi7pk", rangeKey: "gsi7sk", projection: "keys-only" },
     gsi8: { hashKey: "gsi8pk", rangeKey: "gsi8sk", projection: "keys-only" },
+    gsi9: { hashKey: "gsi9pk", rangeKey: "gsi9sk", projection: "keys-only" },
   } satisfies Record<string, GlobalIndex>,
   ttlAttribute: "expiresAt",
   stream: "new-and-old-images",

@@ -1,12 +1,14 @@
 import { Log } from "@outdesk/core/log";
 import { handler as autoClose } from "@outdesk/functions/auto-close";
 import { handler as outbox } from "@outdesk/functions/outbox";
+import { handler as slaSweep } from "@outdesk/functions/sla-sweep";
 
 /** The local twin of infra/cron.ts: the same handlers, on setInterval instead of EventBridge. */
 export function startTimers(): () => Promise<void> {
   const jobs = [
     { name: "auto-close", everyMs: 10 * 60 * 1000, run: autoClose },
     { name: "outbox", everyMs: 60 * 1000, run: outbox },
+    { name: "sla-sweep", everyMs: 60 * 1000, run: slaSweep },
   ];
   const timers = jobs.map((job) => {
     const tick = () =>

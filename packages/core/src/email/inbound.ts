@@ -318,6 +318,8 @@ async function deliverOnce(route: MailRoute, { parsed, raw, record, automation }
     createdAt: now,
     updatedAt: now,
     dueAt: NO_DUE_TIME,
+    slaNextAt: NO_DUE_TIME,
+    slaShard: "0",
     messageCount: 1 + notes.length,
     publicMessageCount: 1,
     timeSpentMinutes: 0,

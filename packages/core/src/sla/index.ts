@@ -1,9 +1,18 @@
 import type { EntityItem } from "electrodb";
 import type * as z from "zod";
 import { NO_DUE_TIME } from "../ticket/constants";
+import { shardOf } from "../ticket/lifecycle";
 import type { TicketItem } from "../ticket/model";
 import type { EventDraft } from "../ticket/write";
-import { apply, earliestDue, type Happening, type SlaEvent, type SlaState } from "./clock";
+import {
+  apply,
+  type Calendars,
+  earliestDue,
+  type Happening,
+  nextActionAt,
+  type SlaEvent,
+  type SlaState,
+} from "./clock";
 import { timelines } from "./policies";
 import type { SlaPolicySetEntity } from "./policy-set.entity";
 import type { Policy, Priority, TicketStatus } from "./schema";
@@ -57,7 +66,7 @@ export namespace Sla {
   interface Change {
     set: PolicySetItem | undefined;
     before: TicketItem | null;
-    after: Pick<TicketItem, "status" | "priority" | "type" | "channel" | "tags"> & { sla?: unknown };
+    after: Pick<TicketItem, "ticketId" | "status" | "priority" | "type" | "channel" | "tags"> & { sla?: unknown };
     at: string;
     staffReply?: boolean;
     requesterMessage?: boolean;
@@ -89,16 +98,22 @@ export namespace Sla {
         ? { policies: { version: change.set.version, list: change.set.policies as Policy[] } }
         : {}),
     };
-    const { state, events } = apply(previous ?? null, happening, timelines(change.set?.calendars as never));
+    const calendars = timelines(change.set?.calendars as never);
+    const { state, events } = apply(previous ?? null, happening, calendars);
     if (events.length === 0 && previous) return { set: {}, events: [] };
+    return { set: fields(change.after.ticketId, state, calendars), events: eventDraft(events) };
+  }
+
+  /** The ticket attributes that hold the clocks: the state, the queue row, the due time, the sweeper's key. */
+  export function fields(ticketId: string, state: SlaState, calendars: Calendars): Partial<TicketItem> {
+    const next = nextActionAt(state, calendars);
     return {
       // Plain JSON: a cleared field (a pause's dueAt) is left out, not stored as undefined.
-      set: {
-        sla: JSON.parse(JSON.stringify(state)),
-        slaRow: row(state),
-        dueAt: earliestDue(state) ?? NO_DUE_TIME,
-      } as Partial<TicketItem>,
-      events: eventDraft(events),
+      sla: JSON.parse(JSON.stringify(state)),
+      slaRow: row(state),
+      dueAt: earliestDue(state) ?? NO_DUE_TIME,
+      slaNextAt: next === undefined ? NO_DUE_TIME : new Date(next).toISOString(),
+      slaShard: shardOf(ticketId),
     };
   }
 }

@@ -31,6 +31,8 @@ export const TicketFields = {
   dueAt: "du",
   sla: "sl",
   slaRow: "sr",
+  slaNextAt: "sn",
+  slaShard: "sh",
   messageCount: "mc",
   publicMessageCount: "pm",
   timeSpentMinutes: "ts",

@@ -286,6 +286,8 @@ export namespace Ticket {
       createdAt: now,
       updatedAt: now,
       dueAt: NO_DUE_TIME,
+      slaNextAt: NO_DUE_TIME,
+      slaShard: "0",
       messageCount: 1,
       publicMessageCount: 1,
       timeSpentMinutes: 0,

@@ -15,6 +15,7 @@ const threadKey = key("pk", ["providerId", "clientId", "ticketId"]);
  * - gsi6 byPriority      (provider, client, status, priority) → number   keys only
  * - gsi7 byTier          (provider, client, status, tier) → number   keys only; escalated (L2, L3) only
  * - gsi8 byNumber       (provider, client) → number   keys only; written once, at creation
+ * - gsi9 bySlaNext      (shard) → next SLA action   keys only, every tenant's; measured tickets only
  * Range keys end in the ticket number, unique per client, so positions are exact.
  * The number-ordered indexes move only when status, priority or tier change.
  */
@@ -54,6 +55,9 @@ export const ticketEntity = () =>
         sla: { type: "any", field: F.sla },
         /** Each clock's state and due time in a few bytes, for the queue rows (projected into the views). */
         slaRow: { type: "any", field: F.slaRow },
+        /** The next instant the sweeper acts on (a warning, breach or escalation); "~" when none. */
+        slaNextAt: { type: "string", required: true, default: NO_DUE_TIME, field: F.slaNextAt },
+        slaShard: { type: "string", required: true, default: "0", field: F.slaShard },
         messageCount: { type: "number", required: true, default: 0, field: F.messageCount },
         /** Replies without internal notes: the count client admins see. */
         publicMessageCount: { type: "number", field: F.publicMessageCount },
@@ -93,6 +97,13 @@ export const ticketEntity = () =>
           condition: (attr) => attr.tier !== "L1",
           pk: key("gsi7pk", ["providerId", "clientId", "status", "tier"]),
           sk: key("gsi7sk", ["number"], ""),
+        },
+        bySlaNext: {
+          index: "gsi9",
+          // Sparse: only tickets with a clock to watch; the sweeper's cost follows what is due.
+          condition: (attr) => attr.slaNextAt !== undefined && attr.slaNextAt !== NO_DUE_TIME,
+          pk: key("gsi9pk", ["slaShard"], "sla"),
+          sk: key("gsi9sk", ["slaNextAt"]),
         },
         byNumber: {
           index: "gsi8",

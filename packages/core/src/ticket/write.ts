@@ -43,6 +43,8 @@ export interface Plan {
   messages?: Omit<MessageItem, "providerId" | "clientId" | "ticketId">[];
   /** Extra items with what their failed condition means (merge: the target ticket, moved messages). */
   extra?: (services: Services) => Step[];
+  /** The SLA sweeper's own writes: the clocks are already in `set`, and nobody worked the ticket. */
+  sweep?: true;
 }
 
 /** DynamoDB's limit on the items of one transaction. */
@@ -182,6 +184,8 @@ const COMPOSITES = [
   "tier",
   "requesterEmail",
   "updatedAt",
+  "slaNextAt",
+  "slaShard",
 ] as const satisfies readonly (keyof TicketItem)[];
 
 /**
@@ -254,8 +258,10 @@ export async function commitPlan(ctx: WriteContext, plan: Plan, expectedVersion?
   const { actor, ticket } = ctx;
   if (expectedVersion !== undefined && expectedVersion !== ticket.version) throw staleTicket(ticket.version);
   const now = new Date().toISOString();
-  plan = await withClocks(ctx, plan, now);
-  const after: TicketItem = { ...ticket, ...plan.set, updatedAt: now, version: ticket.version + 1 };
+  if (!plan.sweep) plan = await withClocks(ctx, plan, now);
+  // A sweep (a warning, a breach) is not activity: the queues ordered by last update keep their order.
+  const updatedAt = plan.sweep ? ticket.updatedAt : now;
+  const after: TicketItem = { ...ticket, ...plan.set, updatedAt, version: ticket.version + 1 };
   for (const key of plan.remove ?? []) delete after[key];
   const key = { providerId: ticket.providerId, clientId: ticket.clientId, ticketId: ticket.ticketId };
   await writeTransaction((services) => {

@@ -1,4 +1,5 @@
 import { Config } from "@outdesk/core/config";
+import { Outdesk } from "@outdesk/core/dynamo";
 import { Addresses } from "@outdesk/core/email/addresses";
 import { beforeAll, describe, it } from "vitest";
 import { call, expectStatus, type Persona } from "../../../../test/api";
@@ -42,6 +43,23 @@ const spec: IsolationSpec = {
       { as: "adminB", path: "/v1/me", mustNotContain: [w.ids.providerA, w.ids.adminA] },
       { as: "clientAdminA1", path: "/v1/me", mustNotContain: [w.ids.clientA2] },
     ],
+  },
+  // A user's own notifications: nothing to aim at; another user (of any tenant) never sees them.
+  "GET /v1/me/notifications": {
+    sample: () => ({ path: "/v1/me/notifications" }),
+    probes: () => [{ as: "keyA1", path: "/v1/me/notifications", expect: 403 }],
+    rereads: () => [{ as: "adminA", path: "/v1/me/notifications" }],
+    hidden: () =>
+      (["adminB", "agentA1", "clientAdminA1"] as const).map((as) => ({
+        as,
+        path: "/v1/me/notifications",
+        mustNotContain: [NOTIFICATION_A],
+      })),
+  },
+  "POST /v1/me/notifications/read": {
+    sample: () => ({ path: "/v1/me/notifications/read", body: {} }),
+    probes: () => [{ as: "keyA1", path: "/v1/me/notifications/read", body: {}, expect: 403 }],
+    rereads: () => [{ as: "adminA", path: "/v1/me/notifications" }],
   },
   "POST /v1/me/password": {
     // Acts on the caller only: there is no id to aim at another tenant.
@@ -558,6 +576,9 @@ function slaPolicySpecs(): IsolationSpec {
   };
 }
 
+/** A notification of admin A's (written before the matrix runs). */
+const NOTIFICATION_A = "evt_isolationnotice";
+
 /** Provider A's calendar (created before the matrix runs). */
 let calendarA = "";
 // A function, not a const: the spec above is built before this line runs.
@@ -747,6 +768,21 @@ describe("isolation matrix", () => {
       receivedAt: new Date().toISOString(),
     });
     expectStatus(await call(world.personas.adminA, "POST", "/v1/suppressions", { address: SUPPRESSED_A }), 201);
+    await Outdesk.entities.notification
+      .create({
+        providerId: world.ids.providerA,
+        userId: world.ids.adminA,
+        notificationId: NOTIFICATION_A,
+        kind: "sla_breach",
+        clientId: world.ids.clientA1,
+        ticketId: world.ids.ticketA1,
+        ticketKey: "A1-1",
+        subject: "probe",
+        text: "the first reply target was breached",
+        createdAt: new Date().toISOString(),
+        expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      })
+      .go();
     calendarA = expectStatus(
       await call(world.personas.adminA, "POST", "/v1/calendars", { name: "A's hours", schedule: mondayHours() }),
       201,
