@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { Config } from "@outdesk/core/config";
 import { describe, expect, inject, it } from "vitest";
-import { call } from "../../../test/api";
+import { call, expectStatus } from "../../../test/api";
 import { repoRoot } from "./paths";
 
 function cli(...args: string[]) {
@@ -75,5 +75,67 @@ describe("CLI", () => {
       password: "outdesk-demo",
     });
     expect(login.status).toBe(200);
+  });
+
+  it("seeds each demo client with its own calendar and SLA policy, and measured tickets", async () => {
+    // Seeds, or finds the demo the test above seeded in this file's table.
+    expect((await cli("seed")).code).toBe(0);
+    const login = await call(undefined, "POST", "/v1/auth/login", {
+      provider: "northwind",
+      email: "admin@northwind.example",
+      password: "outdesk-demo",
+    });
+    const admin = { name: "Nora", token: expectStatus(login, 200).body.accessToken as string };
+    const clients = expectStatus(await call(admin, "GET", "/v1/clients"), 200).body.items as {
+      id: string;
+      slug: string;
+    }[];
+    expect(clients.map((client) => client.slug).sort()).toEqual(["acme", "globex", "initech"]);
+    const idOf = Object.fromEntries(clients.map((client) => [client.slug, client.id]));
+
+    const calendarOf: Record<string, string> = {};
+    for (const client of clients) {
+      const set = expectStatus(await call(admin, "GET", `/v1/clients/${client.id}/sla-policies`), 200).body;
+      expect(set.version, client.slug).toBe(1);
+      expect(set.policies).toHaveLength(1);
+      expect(set.calendars).toHaveLength(1);
+      calendarOf[client.slug] = set.calendars[0].id;
+    }
+    expect(new Set(Object.values(calendarOf)).size).toBe(3);
+    const schedule = async (slug: string) =>
+      expectStatus(await call(admin, "GET", `/v1/calendars/${calendarOf[slug]}`), 200).body.current.schedule;
+    expect(await schedule("acme")).toMatchObject({ alwaysOpen: true, hours: [] });
+    expect(await schedule("globex")).toMatchObject({
+      timeZone: "Europe/London",
+      holidays: expect.arrayContaining([
+        expect.objectContaining({ date: "2025-12-25", yearly: true }),
+        expect.objectContaining({ from: "13:00", to: "18:00" }),
+      ]),
+    });
+    expect(await schedule("initech")).toMatchObject({ timeZone: "America/Chicago", alwaysOpen: false });
+
+    // Acme's unanswered urgent incident counts down on the 24×7 calendar: first reply due in 30 minutes.
+    const fresh = expectStatus(
+      await call(admin, "GET", `/v1/tickets?view=client&clientId=${idOf.acme}&status=new`),
+      200,
+    ).body.items.find((t: { subject: string }) => t.subject === "Order confirmation emails stopped going out");
+    const sla = async (ticketId: string) =>
+      expectStatus(await call(admin, "GET", `/v1/clients/${idOf.acme}/tickets/${ticketId}`), 200).body.ticket.sla;
+    const cycle = (state: { cycles: { metric: string }[] }, metric: string) =>
+      state.cycles.find((c) => c.metric === metric) as Record<string, string> | undefined;
+    const unanswered = await sla(fresh.id);
+    expect(unanswered.policy.name).toBe("Around the clock");
+    const firstReply = cycle(unanswered, "first_reply")!;
+    expect(firstReply).toMatchObject({ state: "running", targetMinutes: 30, calendarId: calendarOf.acme });
+    expect(Date.parse(firstReply.dueAt!) - Date.parse(firstReply.startedAt!)).toBe(30 * 60_000);
+    expect(cycle(unanswered, "resolution")).toMatchObject({ state: "running", targetMinutes: 1440 });
+    // The checkout outage was answered (first reply met) and the customer wrote back: next reply runs.
+    const outage = expectStatus(
+      await call(admin, "GET", `/v1/tickets?view=client&clientId=${idOf.acme}&status=open`),
+      200,
+    ).body.items.find((t: { subject: string }) => t.subject.startsWith("Checkout fails"));
+    const answered = await sla(outage.id);
+    expect(cycle(answered, "first_reply")).toMatchObject({ state: "stopped", outcome: "met" });
+    expect(cycle(answered, "next_reply")).toMatchObject({ state: "running", targetMinutes: 120 });
   });
 });

@@ -1,5 +1,7 @@
 import { type Actor, withActor } from "@outdesk/core/actor";
+import { Calendar } from "@outdesk/core/calendar";
 import { Addresses } from "@outdesk/core/email/addresses";
+import { SlaPolicies } from "@outdesk/core/sla";
 import { Client, Provider, User } from "@outdesk/core/tenancy";
 import { Ticket } from "@outdesk/core/ticket";
 
@@ -12,6 +14,18 @@ export interface DemoLogin {
   scope: string;
 }
 
+type PriorityMinutes = Record<"low" | "normal" | "high" | "urgent", number>;
+
+/** A client's business calendar and the one policy that measures all its tickets on it. */
+interface DemoSla {
+  calendar: Parameters<typeof Calendar.create>[0];
+  policy: string;
+  minutes: Record<"first_reply" | "next_reply" | "resolution", PriorityMinutes>;
+}
+
+const weekdays = (from: string, to: string) =>
+  (["mon", "tue", "wed", "thu", "fri"] as const).map((day) => ({ day, from, to }));
+
 const clients = [
   {
     name: "Acme Corporation",
@@ -21,7 +35,7 @@ const clients = [
     mailSettings: {
       fromName: "Acme Support",
       fromAddress: "help@acme.example",
-      signature: "Acme Support · support for {{client.name}} customers, weekdays 8–18 EST",
+      signature: "Acme Support · support for {{client.name}} customers, around the clock",
     },
     ticketFields: [
       { key: "order_id", label: "Order ID", type: "text" as const, required: true },
@@ -33,6 +47,16 @@ const clients = [
         required: false,
       },
     ],
+    // Acme's shop sells around the clock: every minute counts, and an urgent ticket is due in 30.
+    sla: {
+      calendar: { name: "Acme 24×7", schedule: { timeZone: "America/New_York", alwaysOpen: true } },
+      policy: "Around the clock",
+      minutes: {
+        first_reply: { low: 120, normal: 60, high: 45, urgent: 30 },
+        next_reply: { low: 120, normal: 120, high: 120, urgent: 120 },
+        resolution: { low: 1440, normal: 1440, high: 1440, urgent: 1440 },
+      },
+    } satisfies DemoSla,
   },
   {
     name: "Globex",
@@ -40,6 +64,27 @@ const clients = [
     timeZone: "Europe/London",
     supportAddresses: ["support@globex.example"],
     mailSettings: { fromAddress: "support@globex.example", signature: "The Globex service desk" },
+    // London office hours (a 600-minute day), closed over Christmas and early on Christmas Eve.
+    sla: {
+      calendar: {
+        name: "Globex office hours, Europe/London",
+        schedule: {
+          timeZone: "Europe/London",
+          hours: weekdays("08:00", "18:00"),
+          holidays: [
+            { date: "2025-12-24", name: "Christmas Eve (closes at 13:00)", from: "13:00", to: "18:00", yearly: true },
+            { date: "2025-12-25", name: "Christmas Day", yearly: true },
+            { date: "2025-12-26", name: "Boxing Day", yearly: true },
+          ],
+        },
+      },
+      policy: "Office hours",
+      minutes: {
+        first_reply: { low: 480, normal: 240, high: 120, urgent: 60 },
+        next_reply: { low: 600, normal: 480, high: 240, urgent: 120 },
+        resolution: { low: 6000, normal: 3000, high: 1200, urgent: 600 },
+      },
+    } satisfies DemoSla,
   },
   {
     name: "Initech",
@@ -48,6 +93,19 @@ const clients = [
     supportAddresses: ["help@initech.example"],
     // Initech answers from its default address and sends no auto-acknowledgement.
     mailSettings: { fromName: "Initech IT", autoAck: { enabled: false } },
+    // Chicago business hours (a 480-minute day); resolution targets in business days.
+    sla: {
+      calendar: {
+        name: "Initech business hours, America/Chicago",
+        schedule: { timeZone: "America/Chicago", hours: weekdays("09:00", "17:00") },
+      },
+      policy: "Business hours",
+      minutes: {
+        first_reply: { low: 960, normal: 240, high: 120, urgent: 60 },
+        next_reply: { low: 960, normal: 480, high: 240, urgent: 120 },
+        resolution: { low: 4800, normal: 2400, high: 960, urgent: 480 },
+      },
+    } satisfies DemoSla,
   },
 ];
 
@@ -133,6 +191,17 @@ const tickets: DemoTicket[] = [
     ],
   },
   {
+    // Unanswered on Acme's 24×7 calendar: its first reply is due 30 minutes after seeding.
+    client: 0,
+    subject: "Order confirmation emails stopped going out",
+    body: "Customers who ordered in the last hour got no confirmation email. Orders themselves look fine.",
+    requester: ["Tom Becker", "tom.becker@acme.example"],
+    priority: "urgent",
+    type: "incident",
+    tags: ["email", "orders"],
+    fields: { order_id: "A-10412", plan: "enterprise" },
+  },
+  {
     client: 1,
     subject: "VPN disconnects every 10 minutes",
     body: "Several people in the London office lose the VPN connection every ten minutes.",
@@ -197,12 +266,13 @@ const tickets: DemoTicket[] = [
 
 /**
  * Seeds "Northwind Support" once, through the same core operations the API uses: clients,
- * staff and client admins, and realistic tickets in every client's queue. Returns false when it
+ * staff and client admins, each client's business calendar and SLA policy, and realistic
+ * tickets in every client's queue, measured by those policies. Returns false when it
  * is already there (the data dir persists across restarts).
  */
 export async function seedDemo(): Promise<boolean> {
   if (await Provider.resolveSlug(DEMO_PROVIDER)) return false;
-  const { providerId } = await Provider.signup({
+  const { providerId, userId } = await Provider.signup({
     providerName: "Northwind Support",
     providerSlug: DEMO_PROVIDER,
     adminName: "Nora Admin",
@@ -212,7 +282,7 @@ export async function seedDemo(): Promise<boolean> {
   const system: Actor = { type: "system", providerId, id: "seed", role: "system", clientIds: "all", name: "Seed" };
   const created = await withActor(system, async () => {
     const made = await Promise.all(
-      clients.map(({ supportAddresses: _, mailSettings: __, ...client }) => Client.create(client)),
+      clients.map(({ supportAddresses: _, mailSettings: __, sla: ___, ...client }) => Client.create(client)),
     );
     const [acme, globex, initech] = made.map((client) => client.id) as [string, string, string];
     for (const [index, client] of clients.entries()) {
@@ -232,6 +302,35 @@ export async function seedDemo(): Promise<boolean> {
     const users = [];
     for (const user of staff) users.push((await User.insert(providerId, { ...user, password: DEMO_PASSWORD })).user);
     return { clientIds: [acme, globex, initech], users };
+  });
+  // Calendars and policies are the provider admin's to set; saved before any ticket, so every
+  // demo ticket starts its clocks.
+  const admin: Actor = {
+    type: "user",
+    providerId,
+    id: userId,
+    role: "provider_admin",
+    clientIds: "all",
+    name: "Nora Admin",
+  };
+  await withActor(admin, async () => {
+    for (const [index, { sla }] of clients.entries()) {
+      const calendar = await Calendar.create(sla.calendar);
+      const on = (minutes: PriorityMinutes) => ({ calendarId: calendar.id, minutes });
+      await SlaPolicies.put({
+        clientId: created.clientIds[index]!,
+        policies: [
+          {
+            name: sla.policy,
+            targets: {
+              first_reply: on(sla.minutes.first_reply),
+              next_reply: on(sla.minutes.next_reply),
+              resolution: on(sla.minutes.resolution),
+            },
+          },
+        ],
+      });
+    }
   });
   const actorFor = (user: User.Info): Actor => ({
     type: "user",
