@@ -17,6 +17,7 @@ import { suppressionEntity } from "./email/suppression.entity";
 import { unknownMailEntity, unroutedMailEntity } from "./email/unknown-mail.entity";
 import { notificationEntity, notificationMarkEntity } from "./notification/notification.entity";
 import { slaPolicySetEntity } from "./sla/policy-set.entity";
+import { slaBreachEntity, slaRollupEntity, slaStatementEntity } from "./sla/report.entity";
 import { clientEntity } from "./tenancy/client.entity";
 import { inboundAddressEntity } from "./tenancy/inbound-address.entity";
 import { providerEntity } from "./tenancy/provider.entity";
@@ -64,6 +65,9 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       calendarVersion: calendarVersionEntity(),
       slaPolicySet: slaPolicySetEntity(),
       notification: notificationEntity(),
+      slaRollup: slaRollupEntity(),
+      slaBreach: slaBreachEntity(),
+      slaStatement: slaStatementEntity(),
       notificationMark: notificationMarkEntity(),
     },
     { client, table },

@@ -335,7 +335,13 @@ async function deliverOnce(route: MailRoute, { parsed, raw, record, automation }
     ticket.publicMessageCount = 2;
     threadIds.push(ack.outbound.rfcMessageId);
   }
-  const clocks = Sla.onWrite({ set: slaSet ?? undefined, before: null, after: ticket, at: now });
+  const clocks = Sla.onWrite({
+    set: slaSet ?? undefined,
+    before: null,
+    after: ticket,
+    at: now,
+    timeZone: client.timeZone,
+  });
   Object.assign(ticket, clocks.set);
   await writeTransaction((services) => [
     step(services.ticket.create(ticket).commit()),

@@ -239,13 +239,25 @@ export function apply(
       ...(breachedAt ? { breachedAt } : {}),
     };
     if (result === "breached" && !cycle.breachedAt) {
-      events.push({ kind: "breach", metric, at: breachedAt!, detail: { target: cycle.target, dueAt: cycle.dueAt } });
+      events.push({
+        kind: "breach",
+        metric,
+        at: breachedAt!,
+        detail: { target: cycle.target, dueAt: cycle.dueAt, startedAt: cycle.startedAt },
+      });
     }
     events.push({
       kind: result === "cancelled" ? "cancel" : "fulfil",
       metric,
       at,
-      detail: { outcome: result, used, target: cycle.target, pausedMs, startedAt: cycle.startedAt },
+      detail: {
+        outcome: result,
+        used,
+        target: cycle.target,
+        pausedMs,
+        startedAt: cycle.startedAt,
+        ...(breachedAt ? { breachedAt } : {}),
+      },
     });
   };
 
@@ -309,7 +321,17 @@ export function apply(
         calendars,
       );
       cycles.resolution = pausesAt(policy, status, "resolution") ? pause(reopened) : reopened;
-      events.push({ kind: "resume", metric: "resolution", at, detail: { used: reopened.used, reopened: true } });
+      // The earlier ending is taken back (reports count a cycle once, where it finally ends).
+      events.push({
+        kind: "resume",
+        metric: "resolution",
+        at,
+        detail: {
+          used: reopened.used,
+          reopened: true,
+          previous: { outcome: resolution.outcome, stoppedAt: resolution.stoppedAt, used: resolution.used },
+        },
+      });
     }
   }
 
@@ -384,7 +406,12 @@ export function due(state: SlaState, now: number, calendars: Calendars): { state
     // A reply at the due instant itself is on time: the breach is the instant after.
     if (!cycle.breachedAt && dueAt < now) {
       cycle = { ...cycle, breachedAt: cycle.dueAt };
-      events.push({ kind: "breach", metric, at: cycle.dueAt!, detail: { target: cycle.target } });
+      events.push({
+        kind: "breach",
+        metric,
+        at: cycle.dueAt!,
+        detail: { target: cycle.target, startedAt: cycle.startedAt },
+      });
     }
     while (cycle.escalated < policy.escalation.length) {
       const step = policy.escalation[cycle.escalated]!;

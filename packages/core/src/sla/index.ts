@@ -15,11 +15,15 @@ import {
 } from "./clock";
 import { timelines } from "./policies";
 import type { SlaPolicySetEntity } from "./policy-set.entity";
+import { type Rollups, rollupsOf } from "./rollup";
 import type { Policy, Priority, TicketStatus } from "./schema";
 import { SlaInfo, slaInfo, slaRow } from "./view";
 
+const NO_ROLLUPS: Rollups = { deltas: [], breaches: [] };
+
 export { apply, due, nextActionAt, type SlaEvent, type SlaState } from "./clock";
 export { FALLBACK, SlaPolicies, setKey } from "./policies";
+export { dayIn, type Rollups, rollupSteps, rollupsOf } from "./rollup";
 export { Metrics, PolicyInput, PolicySetInput } from "./schema";
 
 export type PolicySetItem = EntityItem<SlaPolicySetEntity>;
@@ -70,6 +74,8 @@ export namespace Sla {
     at: string;
     staffReply?: boolean;
     requesterMessage?: boolean;
+    /** The client's time zone: reports count by its days. */
+    timeZone: string;
   }
 
   /**
@@ -77,10 +83,10 @@ export namespace Sla {
    * adds nothing (and no item); a ticket measured before keeps being measured even if the
    * policies were removed since.
    */
-  export function onWrite(change: Change): { set: Partial<TicketItem>; events: EventDraft[] } {
+  export function onWrite(change: Change): { set: Partial<TicketItem>; events: EventDraft[]; rollups: Rollups } {
     const previous = change.before?.sla as SlaState | undefined;
     // Measured from creation only: a ticket from before the client had policies stays unmeasured.
-    if (change.before ? !previous : !change.set) return { set: {}, events: [] };
+    if (change.before ? !previous : !change.set) return { set: {}, events: [], rollups: NO_ROLLUPS };
     const { after, before } = change;
     const conditionsChanged =
       !before ||
@@ -100,8 +106,12 @@ export namespace Sla {
     };
     const calendars = timelines(change.set?.calendars as never);
     const { state, events } = apply(previous ?? null, happening, calendars);
-    if (events.length === 0 && previous) return { set: {}, events: [] };
-    return { set: fields(change.after.ticketId, state, calendars), events: eventDraft(events) };
+    if (events.length === 0 && previous) return { set: {}, events: [], rollups: NO_ROLLUPS };
+    return {
+      set: fields(change.after.ticketId, state, calendars),
+      events: eventDraft(events),
+      rollups: rollupsOf(events, after.priority as Priority, change.timeZone),
+    };
   }
 
   /** The ticket attributes that hold the clocks: the state, the queue row, the due time, the sweeper's key. */

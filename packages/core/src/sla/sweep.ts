@@ -15,6 +15,8 @@ import { commitPlan, type EventDraft, loadForWrite } from "../ticket/write";
 import { due, type SlaEvent, type SlaState } from "./clock";
 import { Sla } from "./index";
 import { timelines } from "./policies";
+import { rollupSteps, rollupsOf } from "./rollup";
+import type { Priority } from "./schema";
 
 /** Tickets one sweep handles at most per shard; the rest wait for the next minute. */
 const PER_SHARD = 200;
@@ -153,9 +155,10 @@ async function sweepTicket(
     },
     events,
     sweep: true,
-    extra: ({ notification }) =>
-      recipients.map(({ user, notice }) => ({
-        commit: notification
+    extra: (services) => [
+      ...rollupSteps(services, ticket, rollupsOf(swept.events, ticket.priority as Priority, ctx.client.timeZone)),
+      ...recipients.map(({ user, notice }) => ({
+        commit: services.notification
           .create({
             providerId: ticket.providerId,
             userId: user.userId,
@@ -172,6 +175,7 @@ async function sweepTicket(
           })
           .commit(),
       })),
+    ],
   });
   await mailNotices(ticket, recipients);
   return { events: swept.events.length, notified: recipients.length };

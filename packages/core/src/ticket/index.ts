@@ -296,7 +296,7 @@ export namespace Ticket {
     // Creation is recorded by the ticket item itself (createdAt, createdBy, channel); the SLA
     // clocks it starts are one event item.
     // The first message is the request, whoever typed it in: it starts the clocks, answers nothing.
-    const clocks = Sla.onWrite({ set: slaSet, before: null, after: ticket, at: now });
+    const clocks = Sla.onWrite({ set: slaSet, before: null, after: ticket, at: now, timeZone: read.timeZone });
     Object.assign(ticket, clocks.set);
     await writeTransaction((services) => [
       step(services.ticket.create(ticket).commit()),

@@ -6,7 +6,7 @@ import { type Commit, type Services, type Step, step, writeTransaction } from ".
 import { Outdesk } from "../dynamo";
 import { Conflict, InvalidField, NotFound } from "../error";
 import { createId } from "../id";
-import { type PolicySetItem, Sla, setKey } from "../sla";
+import { type PolicySetItem, rollupSteps, Sla, setKey } from "../sla";
 import type { ClientEntity } from "../tenancy/client.entity";
 import type { UserEntity } from "../tenancy/user.entity";
 import { type StatsDelta, type Status, shardOf, statsDelta } from "./lifecycle";
@@ -238,16 +238,24 @@ async function withClocks(ctx: WriteContext, plan: Plan, at: string): Promise<Pl
     set = (data as PolicySetItem | null) ?? null;
   }
   const publicMessages = (plan.messages ?? []).filter((m) => m.visibility === "public");
+  const after = { ...ticket, ...plan.set } as TicketItem;
   const clocks = Sla.onWrite({
     set: set ?? undefined,
     before: ticket,
-    after: { ...ticket, ...plan.set } as TicketItem,
+    after,
     at,
+    timeZone: ctx.client.timeZone,
     staffReply: publicMessages.some((m) => m.authorType === "agent"),
     requesterMessage: publicMessages.some((m) => m.authorType === "requester" || m.authorType === "client_admin"),
   });
   if (clocks.events.length === 0 && Object.keys(clocks.set).length === 0) return plan;
-  return { ...plan, set: { ...plan.set, ...clocks.set }, events: [...plan.events, ...clocks.events] };
+  const extra = plan.extra;
+  return {
+    ...plan,
+    set: { ...plan.set, ...clocks.set },
+    events: [...plan.events, ...clocks.events],
+    extra: (services) => [...(extra?.(services) ?? []), ...rollupSteps(services, after, clocks.rollups)],
+  };
 }
 
 /**

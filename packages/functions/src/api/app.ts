@@ -16,7 +16,7 @@ import { mail } from "./mail";
 import { me } from "./me";
 import { withRequestContext } from "./middleware";
 import { signup } from "./signup";
-import { sla } from "./sla";
+import { providerReport, sla } from "./sla";
 import { suppressions } from "./suppressions";
 import { ticketThread } from "./ticket-thread";
 import { tickets } from "./tickets";
@@ -71,6 +71,7 @@ export function createApp() {
   app.route("/v1/suppressions", suppressions);
   app.route("/v1/calendars", calendars);
   app.route("/v1/clients", sla);
+  app.route("/v1/sla-report", providerReport);
   app.route("/v1/docs", docs);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

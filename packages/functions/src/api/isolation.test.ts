@@ -34,6 +34,9 @@ const pendingInvitation: RouteIsolation = {
  * The isolation matrix: every authenticated route, probed by the personas that must not reach
  * the objects of others. A route added without an entry here fails the coverage test.
  */
+/** A frozen month of client a1 (made before the matrix runs). */
+const FROZEN_MONTH = "2026-10";
+
 const spec: IsolationSpec = {
   "GET /v1/me": {
     sample: () => ({ path: "/v1/me" }),
@@ -538,7 +541,66 @@ const spec: IsolationSpec = {
   },
   ...calendarSpecs(),
   ...slaPolicySpecs(),
+  ...slaReportSpecs(),
 };
+
+/** Reports and statements: staff serving the client and its client admins read; provider admins freeze. */
+function slaReportSpecs(): IsolationSpec {
+  const base = (clientId: string) => `/v1/clients/${clientId}`;
+  const rereads = (w: World) => [
+    { as: "adminA" as const, path: `${base(w.ids.clientA1)}/sla-statements` },
+    { as: "adminA" as const, path: `${base(w.ids.clientA1)}/sla-statements/${FROZEN_MONTH}` },
+    { as: "adminA" as const, path: `${base(w.ids.clientA2)}/sla-statements` },
+  ];
+  const read = (rest: string): RouteIsolation => ({
+    sample: (w) => ({ path: `${base(w.ids.clientA1)}${rest}` }),
+    probes: (w) => [
+      { as: "adminB", path: `${base(w.ids.clientA1)}${rest}`, expect: 404 },
+      { as: "adminA", path: `${base(w.ids.clientB1)}${rest}`, expect: 404 },
+      { as: "agentA1", path: `${base(w.ids.clientA2)}${rest}`, expect: 404 },
+      { as: "clientAdminA2", path: `${base(w.ids.clientA1)}${rest}`, expect: 404 },
+      { as: "keyA1", path: `${base(w.ids.clientA2)}${rest}`, expect: 404 },
+    ],
+    rereads,
+  });
+  const body = { month: "2026-09" };
+  return {
+    "GET /v1/clients/:clientId/sla-report": read(`/sla-report?month=${FROZEN_MONTH}`),
+    "GET /v1/clients/:clientId/sla-report/breaches": read(`/sla-report/breaches?month=${FROZEN_MONTH}`),
+    "GET /v1/clients/:clientId/sla-statements": read("/sla-statements"),
+    "GET /v1/clients/:clientId/sla-statements/:month": read(`/sla-statements/${FROZEN_MONTH}`),
+    "GET /v1/clients/:clientId/sla-statements/:month/csv": read(`/sla-statements/${FROZEN_MONTH}/csv`),
+    "POST /v1/clients/:clientId/sla-statements": {
+      sample: (w) => ({ path: `${base(w.ids.clientA1)}/sla-statements`, body }),
+      probes: (w) => [
+        { as: "adminB", path: `${base(w.ids.clientA1)}/sla-statements`, body, expect: 404 },
+        { as: "adminA", path: `${base(w.ids.clientB1)}/sla-statements`, body, expect: 404 },
+        { as: "agentA1", path: `${base(w.ids.clientA1)}/sla-statements`, body, expect: 403 },
+        { as: "clientAdminA1", path: `${base(w.ids.clientA1)}/sla-statements`, body, expect: 403 },
+        { as: "keyA1", path: `${base(w.ids.clientA1)}/sla-statements`, body, expect: 403 },
+        // The frozen month stays as it is.
+        { as: "adminA", path: `${base(w.ids.clientA1)}/sla-statements`, body: { month: FROZEN_MONTH }, expect: 409 },
+      ],
+      rereads,
+    },
+    "GET /v1/sla-report": {
+      sample: () => ({ path: `/v1/sla-report?month=${FROZEN_MONTH}` }),
+      probes: () => [
+        { as: "clientAdminA1", path: `/v1/sla-report?month=${FROZEN_MONTH}`, expect: 403 },
+        { as: "keyA1", path: `/v1/sla-report?month=${FROZEN_MONTH}`, expect: 403 },
+      ],
+      rereads,
+      hidden: (w) => [
+        {
+          as: "adminB",
+          path: `/v1/sla-report?month=${FROZEN_MONTH}`,
+          mustNotContain: [w.ids.clientA1, w.ids.clientA2],
+        },
+        { as: "agentA1", path: `/v1/sla-report?month=${FROZEN_MONTH}`, mustNotContain: [w.ids.clientA2] },
+      ],
+    },
+  };
+}
 
 /** A client's SLA policies: staff serving it and its client admins read, provider admins write. */
 function slaPolicySpecs(): IsolationSpec {
@@ -783,6 +845,12 @@ describe("isolation matrix", () => {
         expiresAt: Math.floor(Date.now() / 1000) + 3600,
       })
       .go();
+    expectStatus(
+      await call(world.personas.adminA, "POST", `/v1/clients/${world.ids.clientA1}/sla-statements`, {
+        month: FROZEN_MONTH,
+      }),
+      201,
+    );
     calendarA = expectStatus(
       await call(world.personas.adminA, "POST", "/v1/calendars", { name: "A's hours", schedule: mondayHours() }),
       201,

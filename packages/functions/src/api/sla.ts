@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { SlaPolicies } from "@outdesk/core/sla";
+import { BreachInfo, ReportInfo, SlaReports, StatementInfo } from "@outdesk/core/sla/report";
 import * as z from "zod";
 import { router } from "./context";
 import { commonErrors, conflictError } from "./errors";
@@ -47,4 +48,108 @@ sla
       etag(c, set.version);
       return c.json(set, 200);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/sla-report",
+      tags,
+      summary: "A client's SLA month: met, breached, compliance and p50/p90 per metric and priority",
+      description:
+        "Staff serving the client and its client admins. Served from daily rollups kept in the same transaction as each SLA event: a month costs a bounded number of reads, whatever the ticket volume. `formula` says how the figures are made.",
+      security: bearer,
+      request: { params, query: z.object({ month: SlaReports.MonthInput.shape.month }) },
+      responses: { 200: json(ReportInfo, "The month"), ...commonErrors },
+    }),
+    async (c) => c.json(await SlaReports.month({ ...c.req.valid("param"), ...c.req.valid("query") }), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/sla-report/breaches",
+      tags,
+      summary: "The targets a client's tickets breached in a month (drill-down; each ticket's page has its event log)",
+      security: bearer,
+      request: { params, query: z.object({ month: SlaReports.MonthInput.shape.month }) },
+      responses: { 200: json(z.object({ items: z.array(BreachInfo) }), "Breaches, oldest first"), ...commonErrors },
+    }),
+    async (c) => c.json(await SlaReports.breaches({ ...c.req.valid("param"), ...c.req.valid("query") }), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{clientId}/sla-statements",
+      tags,
+      summary: "Freeze a client's finished month into an immutable SLA statement (provider admins)",
+      description:
+        "The figures, the formula, the policy and calendar versions and the breached tickets with their business, paused and out-of-hours minutes. Later changes never alter it; a month can be frozen once, and only once it is over in the client's time zone.",
+      security: bearer,
+      request: { params, body: jsonBody(z.strictObject({ month: SlaReports.MonthInput.shape.month })) },
+      responses: { 201: json(StatementInfo, "The statement"), ...commonErrors, ...conflictError },
+    }),
+    async (c) => c.json(await SlaReports.freeze({ ...c.req.valid("param"), ...c.req.valid("json") }), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/sla-statements",
+      tags,
+      summary: "A client's frozen SLA statements",
+      security: bearer,
+      request: { params },
+      responses: {
+        200: json(
+          z.object({ items: z.array(z.object({ month: z.string(), frozenAt: z.string(), frozenBy: z.string() })) }),
+          "Frozen months",
+        ),
+        ...commonErrors,
+      },
+    }),
+    async (c) => c.json(await SlaReports.statements(c.req.valid("param")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/sla-statements/{month}",
+      tags,
+      summary: "One frozen SLA statement",
+      security: bearer,
+      request: { params: params.extend({ month: SlaReports.MonthInput.shape.month }) },
+      responses: { 200: json(StatementInfo, "The statement"), ...commonErrors },
+    }),
+    async (c) => c.json(await SlaReports.statement(c.req.valid("param")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/sla-statements/{month}/csv",
+      tags,
+      summary: "A frozen SLA statement as CSV (cells a spreadsheet would run as formulas are prefixed with ')",
+      security: bearer,
+      request: { params: params.extend({ month: SlaReports.MonthInput.shape.month }) },
+      responses: { 200: { description: "CSV", content: { "text/csv": { schema: z.string() } } }, ...commonErrors },
+    }),
+    async (c) => {
+      const { clientId, month } = c.req.valid("param");
+      const statement = await SlaReports.statement({ clientId, month });
+      return c.body(SlaReports.statementCsv(statement), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="sla-${month}.csv"`,
+      });
+    },
   );
+
+export const providerReport = router();
+providerReport.use(requireAuth);
+providerReport.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags,
+    summary: "SLA compliance of every client you serve for a month (supervisors)",
+    security: bearer,
+    request: { query: z.object({ month: SlaReports.MonthInput.shape.month }) },
+    responses: { 200: json(z.any(), "Per client and metric"), ...commonErrors },
+  }),
+  async (c) => c.json(await SlaReports.provider(c.req.valid("query")), 200),
+);
