@@ -462,3 +462,28 @@ export function earliestDue(state: SlaState): string | undefined {
   }
   return earliest;
 }
+
+/**
+ * An agent's manual due time for one unfinished clock, with the reason (both audited). Warnings
+ * and escalation then count against the new due time; a breach already recorded stays.
+ */
+export function override(
+  state: SlaState,
+  input: { metric: Metric; dueAt: string; reason: string; at: string },
+  calendars: Calendars,
+): { state: SlaState; events: SlaEvent[] } | undefined {
+  const cycle = state.cycles[input.metric];
+  if (!cycle || cycle.state === "stopped") return undefined;
+  const next = withDue({ ...cycle, override: { dueAt: input.dueAt, reason: input.reason } }, calendars);
+  return {
+    state: { ...state, cycles: { ...state.cycles, [input.metric]: next } },
+    events: [
+      {
+        kind: "override",
+        metric: input.metric,
+        at: input.at,
+        detail: { from: cycle.override?.dueAt ?? cycle.dueAt ?? null, to: input.dueAt, reason: input.reason },
+      },
+    ],
+  };
+}

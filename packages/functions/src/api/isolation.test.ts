@@ -564,6 +564,7 @@ function slaReportSpecs(): IsolationSpec {
     rereads,
   });
   const body = { month: "2026-09" };
+  const override = { metric: "first_reply", dueAt: "2027-01-01T00:00:00Z", reason: "probe" };
   return {
     "GET /v1/clients/:clientId/sla-report": read(`/sla-report?month=${FROZEN_MONTH}`),
     "GET /v1/clients/:clientId/sla-report/breaches": read(`/sla-report/breaches?month=${FROZEN_MONTH}`),
@@ -582,6 +583,45 @@ function slaReportSpecs(): IsolationSpec {
         { as: "adminA", path: `${base(w.ids.clientA1)}/sla-statements`, body: { month: FROZEN_MONTH }, expect: 409 },
       ],
       rereads,
+    },
+    "POST /v1/clients/:clientId/tickets/:ticketId/sla-override": {
+      sample: (w) => ({ path: `${base(w.ids.clientA1)}/tickets/${w.ids.ticketA1}/sla-override`, body: override }),
+      probes: (w) => [
+        {
+          as: "adminB",
+          path: `${base(w.ids.clientA1)}/tickets/${w.ids.ticketA1}/sla-override`,
+          body: override,
+          expect: 404,
+        },
+        {
+          as: "adminA",
+          path: `${base(w.ids.clientA2)}/tickets/${w.ids.ticketA1}/sla-override`,
+          body: override,
+          expect: 404,
+        },
+        {
+          as: "agentA1",
+          path: `${base(w.ids.clientA2)}/tickets/${w.ids.ticketA2}/sla-override`,
+          body: override,
+          expect: 404,
+        },
+        {
+          as: "clientAdminA1",
+          path: `${base(w.ids.clientA1)}/tickets/${w.ids.ticketA1}/sla-override`,
+          body: override,
+          expect: 403,
+        },
+        {
+          as: "keyA1",
+          path: `${base(w.ids.clientA1)}/tickets/${w.ids.ticketA1}/sla-override`,
+          body: override,
+          expect: 403,
+        },
+      ],
+      rereads: (w) => [
+        { as: "adminA", path: `${base(w.ids.clientA1)}/tickets/${w.ids.ticketA1}` },
+        { as: "adminA", path: `${base(w.ids.clientA2)}/tickets/${w.ids.ticketA2}` },
+      ],
     },
     "GET /v1/sla-report": {
       sample: () => ({ path: `/v1/sla-report?month=${FROZEN_MONTH}` }),

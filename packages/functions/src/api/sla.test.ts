@@ -247,4 +247,39 @@ describe("SLA clocks on tickets", () => {
     expect(measured.result.status).toBe(201);
     expect(measured.requests).toBe(2);
   });
+
+  it("a manual due time needs a reason and is audited", async () => {
+    const { adminA, clientAdminA1, adminB } = world.personas;
+    const { clientId } = await measuredClient();
+    const ticketId = await createTicket(adminA, clientId, "Needs more time");
+    const path = ticketPath(clientId, ticketId, "/sla-override");
+    const dueAt = new Date(Date.now() + 5 * HOUR).toISOString();
+    const missing = await call(adminA, "POST", path, { metric: "first_reply", dueAt });
+    expect(missing.status).toBe(400);
+    expect(missing.body.issues[0].path).toEqual(["reason"]);
+    const short = await call(adminA, "POST", path, { metric: "first_reply", dueAt, reason: "x" });
+    expect(short.body.issues[0].path).toEqual(["reason"]);
+    expect((await call(clientAdminA1, "POST", path, { metric: "first_reply", dueAt, reason: "agreed" })).status).toBe(
+      403,
+    );
+    expect((await call(adminB, "POST", path, { metric: "first_reply", dueAt, reason: "agreed" })).status).toBe(404);
+    const done = expectStatus(
+      await call(adminA, "POST", path, { metric: "first_reply", dueAt, reason: "customer asked us to call on Monday" }),
+      200,
+    ).body;
+    expect(done.sla.cycles.find((c: { metric: string }) => c.metric === "first_reply").dueAt).toBe(dueAt);
+    const page = expectStatus(await call(adminA, "GET", ticketPath(clientId, ticketId)), 200).body;
+    const audit = page.events.filter((e: { field: string }) => e.field === "sla").pop();
+    expect(audit.to[0]).toMatchObject({
+      kind: "override",
+      metric: "first_reply",
+      detail: { to: dueAt, reason: "customer asked us to call on Monday" },
+    });
+    // A stopped clock cannot be moved.
+    expectStatus(
+      await call(adminA, "POST", ticketPath(clientId, ticketId, "/replies"), { body: "Hi", email: { send: false } }),
+      201,
+    );
+    expect((await call(adminA, "POST", path, { metric: "first_reply", dueAt, reason: "too late" })).status).toBe(409);
+  });
 });

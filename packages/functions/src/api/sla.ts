@@ -1,6 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { SlaPolicies } from "@outdesk/core/sla";
+import { OverrideInput, overrideDue } from "@outdesk/core/sla/override";
 import { BreachInfo, ReportInfo, SlaReports, StatementInfo } from "@outdesk/core/sla/report";
+import { slaInfo } from "@outdesk/core/sla/view";
 import * as z from "zod";
 import { router } from "./context";
 import { commonErrors, conflictError } from "./errors";
@@ -138,6 +140,27 @@ sla
       });
     },
   );
+
+sla.openapi(
+  createRoute({
+    method: "post",
+    path: "/{clientId}/tickets/{ticketId}/sla-override",
+    tags,
+    summary: "Set an SLA clock's due time by hand, with a reason (provider staff)",
+    description: "Audited as an SLA event with the old and new due time and the reason.",
+    security: bearer,
+    request: { params: params.extend({ ticketId: z.string().max(64) }), body: jsonBody(OverrideInput) },
+    responses: {
+      200: json(z.object({ sla: z.any(), dueAt: z.string().nullable() }), "The ticket's clocks"),
+      ...commonErrors,
+      ...conflictError,
+    },
+  }),
+  async (c) => {
+    const ticket = await overrideDue({ ...c.req.valid("param"), ...c.req.valid("json") });
+    return c.json({ sla: slaInfo(ticket.sla as never), dueAt: ticket.dueAt === "~" ? null : ticket.dueAt }, 200);
+  },
+);
 
 export const providerReport = router();
 providerReport.use(requireAuth);
