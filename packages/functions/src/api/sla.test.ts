@@ -282,4 +282,28 @@ describe("SLA clocks on tickets", () => {
     );
     expect((await call(adminA, "POST", path, { metric: "first_reply", dueAt, reason: "too late" })).status).toBe(409);
   });
+
+  it("a policy edit applies to new tickets; a running ticket keeps the targets it got", async () => {
+    const { adminA } = world.personas;
+    const { clientId, calendarId } = await measuredClient();
+    const before = await createTicket(adminA, clientId, "Before the edit");
+    const set = expectStatus(await call(adminA, "GET", `/v1/clients/${clientId}/sla-policies`), 200).body;
+    const edited = {
+      ...set.policies[0],
+      targets: { ...set.policies[0].targets, first_reply: { calendarId, minutes: { normal: 10 } } },
+    };
+    expectStatus(
+      await call(adminA, "PUT", `/v1/clients/${clientId}/sla-policies`, { policies: [edited], version: set.version }),
+      200,
+    );
+    const after = await createTicket(adminA, clientId, "After the edit");
+    const target = async (ticketId: string) =>
+      cycle(expectStatus(await call(adminA, "GET", ticketPath(clientId, ticketId)), 200).body.ticket, "first_reply")
+        ?.targetMinutes;
+    expect(await target(before)).toBe(60);
+    expect(await target(after)).toBe(10);
+    // A status change on the old ticket does not pick up the edit either.
+    expectStatus(await call(adminA, "PATCH", ticketPath(clientId, before), { status: "open" }), 200);
+    expect(await target(before)).toBe(60);
+  });
 });
