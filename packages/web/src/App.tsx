@@ -3,12 +3,15 @@ import { isLoggedIn, logout, onAuthChange, setTokens } from "./api";
 import { isolate } from "./bidi";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { statusLabel } from "./format";
-import { isId, withQuery } from "./paths";
+import { isId, path as segments, withQuery } from "./paths";
 import { Link, match, navigate, useLocation } from "./router";
 import { AcceptInvite, AdminClients, AdminUsers } from "./screens/Admin";
+import { Calendars } from "./screens/Calendars";
+import { CalendarView } from "./screens/CalendarView";
 import { Login } from "./screens/Login";
 import { NewTicket } from "./screens/NewTicket";
 import { Queue } from "./screens/Queue";
+import { ClientSlaPage } from "./screens/SlaPolicies";
 import { TicketView } from "./screens/TicketView";
 import { SessionProvider, useSession } from "./session";
 import { NotFound, Spinner } from "./ui";
@@ -79,6 +82,11 @@ function Shell() {
     ticketRoute && isId("client", ticketRoute.clientId) && isId("ticket", ticketRoute.ticketId)
       ? { clientId: ticketRoute.clientId, ticketId: ticketRoute.ticketId }
       : null;
+  const slaRoute = match("/clients/:clientId/sla", path);
+  const slaClient = slaRoute && isId("client", slaRoute.clientId) ? slaRoute.clientId : null;
+  const providerAdmin = session.me.actor.role === "provider_admin";
+  const calendarRoute = providerAdmin ? match("/admin/calendars/:calendarId", path) : null;
+  const calendarId = calendarRoute && isId("calendar", calendarRoute.calendarId) ? calendarRoute.calendarId : null;
 
   return (
     <div className="shell">
@@ -132,8 +140,8 @@ function Shell() {
         {session.me.actor.role !== "agent" && (
           <section data-testid="admin-links">
             <h3>Admin</h3>
-            {session.me.actor.role === "provider_admin" &&
-              view("/admin/clients", "Clients", undefined, "admin-clients")}
+            {providerAdmin && view("/admin/clients", "Clients", undefined, "admin-clients")}
+            {providerAdmin && view("/admin/calendars", "Calendars", undefined, "admin-calendars")}
             {view("/admin/users", session.staff ? "People" : "Your team", undefined, "admin-users")}
           </section>
         )}
@@ -150,6 +158,7 @@ function Shell() {
                 `view-${client.ticketPrefix}-${status}`,
               ),
             )}
+            {view(segments`/clients/${client.id}/sla`, "SLA policies", undefined, `sla-${client.ticketPrefix}`)}
           </section>
         ))}
       </nav>
@@ -161,6 +170,12 @@ function Shell() {
               clientId={ticket.clientId}
               ticketId={ticket.ticketId}
             />
+          ) : slaClient ? (
+            <ClientSlaPage key={slaClient} clientId={slaClient} />
+          ) : calendarId ? (
+            <CalendarView key={calendarId} calendarId={calendarId} />
+          ) : path === "/admin/calendars" && providerAdmin ? (
+            <Calendars />
           ) : path === "/new" ? (
             <NewTicket defaultClientId={filteredClient} />
           ) : path === "/admin/clients" ? (

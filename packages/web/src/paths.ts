@@ -20,6 +20,7 @@ const idPatterns = {
   client: /^cli_[0-9a-hjkmnp-tv-z]{12}$/,
   user: /^usr_[0-9a-hjkmnp-tv-z]{12}$/,
   ticket: /^tkt_[0-9a-hjkmnp-tv-z]{26}$/,
+  calendar: /^cal_[0-9a-hjkmnp-tv-z]{26}$/,
 } as const;
 
 export function isId(kind: keyof typeof idPatterns, value: string | undefined): value is string {

@@ -6,6 +6,7 @@ import { path, withQuery } from "../paths";
 import { type ClientInfo, type TicketField, type UserInfo, useSession } from "../session";
 import { Empty, ErrorNote, Options, Spinner } from "../ui";
 import { MailSettings, UnknownMail } from "./MailSettings";
+import { SlaPolicies } from "./SlaPolicies";
 import { Suppressions } from "./Suppressions";
 
 interface Client extends ClientInfo {
@@ -63,6 +64,7 @@ export function AdminClients() {
   const { data: clients, error, act } = useReloading(loadClients);
   const [editing, setEditing] = useState<string | null>(null);
   const [mailFor, setMailFor] = useState<string | null>(null);
+  const [slaFor, setSlaFor] = useState<string | null>(null);
 
   return (
     <section className="admin">
@@ -89,7 +91,22 @@ export function AdminClients() {
           </thead>
           <tbody>
             {clients.map((client) =>
-              mailFor === client.id ? (
+              slaFor === client.id ? (
+                <tr key={client.id}>
+                  <td colSpan={7} data-testid={`client-sla-${client.ticketPrefix}`}>
+                    <div className="inline-form">
+                      <strong>
+                        <bdi>{client.name}</bdi>
+                      </strong>
+                      <span className="spacer" />
+                      <button type="button" onClick={() => setSlaFor(null)}>
+                        Close
+                      </button>
+                    </div>
+                    <SlaPolicies clientId={client.id} editable />
+                  </td>
+                </tr>
+              ) : mailFor === client.id ? (
                 <tr key={client.id}>
                   <td colSpan={7}>
                     <MailSettings clientId={client.id} onClose={() => act(async () => setMailFor(null))} />
@@ -133,6 +150,13 @@ export function AdminClients() {
                     </button>
                     <button type="button" onClick={() => setMailFor(client.id)}>
                       Mail
+                    </button>
+                    <button
+                      type="button"
+                      data-testid={`open-sla-${client.ticketPrefix}`}
+                      onClick={() => setSlaFor(client.id)}
+                    >
+                      SLA
                     </button>
                     <button
                       type="button"

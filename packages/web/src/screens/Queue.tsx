@@ -5,7 +5,9 @@ import { ago, priorities, statuses, statusLabel, tiers } from "../format";
 import { ticketLink } from "../paths";
 import { Link, navigate } from "../router";
 import { useSession } from "../session";
+import { type SlaRowClock, useNow } from "../sla";
 import { Empty, ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
+import { SlaBadges } from "./SlaClocks";
 
 const escalatedTiers = tiers.filter((tier) => tier !== "L1");
 
@@ -24,6 +26,8 @@ export interface TicketSummary {
   updatedAt: string;
   createdAt: string;
   dueAt: string | null;
+  /** Each SLA clock, for the countdowns (absent from older answers). */
+  sla?: SlaRowClock[];
 }
 
 type SortKey = "updatedAt" | "priority" | "key" | "subject";
@@ -47,6 +51,8 @@ export function Queue({ query }: { query: URLSearchParams }) {
   const [loadingMore, setLoadingMore] = useState(false);
   const [selected, setSelected] = useState(0);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "updatedAt", desc: false });
+  // One clock for the whole table: every countdown moves every 30 s without a request.
+  const now = useNow();
 
   const load = useCallback(
     async (after: string | null) => {
@@ -140,6 +146,7 @@ export function Queue({ query }: { query: URLSearchParams }) {
               <th>Requester</th>
               <th>Status</th>
               {header("priority", "Priority")}
+              <th>SLA</th>
               <th>Tier</th>
               <th>Assignee</th>
               {header("updatedAt", "Updated")}
@@ -172,6 +179,9 @@ export function Queue({ query }: { query: URLSearchParams }) {
                 </td>
                 <td>
                   <PriorityBadge priority={ticket.priority} />
+                </td>
+                <td data-testid="sla-cell">
+                  <SlaBadges clocks={ticket.sla} now={now} />
                 </td>
                 <td>{ticket.tier ?? ""}</td>
                 <td>

@@ -15,10 +15,12 @@ import frameStyles from "../message-frame.css?url";
 import { ticketApi, ticketLink, withQuery } from "../paths";
 import { Link } from "../router";
 import { useSession } from "../session";
+import { type SlaInfo, useNow } from "../sla";
 import { ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
 import type { TicketSummary } from "./Queue";
+import { SlaEventText, SlaPanel } from "./SlaClocks";
 
-interface Ticket extends TicketSummary {
+interface Ticket extends Omit<TicketSummary, "sla"> {
   version: number;
   type: string;
   category: string | null;
@@ -29,6 +31,8 @@ interface Ticket extends TicketSummary {
   timeSpentMinutes: number | null;
   mergedInto: string | null;
   firstReplyAt: string | null;
+  /** null: the client had no SLA policies when the ticket was created. */
+  sla: SlaInfo | null;
 }
 
 interface Message {
@@ -150,6 +154,7 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const now = useNow();
   const path = ticketApi(clientId, ticketId);
 
   const reload = useCallback(async () => {
@@ -336,6 +341,7 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
             <dd>{ticket.assigneeId ? "Assigned" : "Waiting for an agent"}</dd>
           </dl>
         )}
+        <SlaPanel sla={ticket.sla} clientId={clientId} now={now} />
         {client && client.ticketFields.length > 0 && (
           <Fields ticket={ticket} fields={client.ticketFields} editable={session.staff && !closed} change={change} />
         )}
@@ -349,9 +355,13 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
                   <strong>
                     <bdi>{event.actor.type === "system" ? "Outdesk" : session.userName(event.actor.id)}</bdi>
                   </strong>{" "}
-                  {describe(event, (id) => isolate(session.userName(id)))}
+                  {event.field === "sla" ? (
+                    <SlaEventText events={event.to} reason={event.reason} />
+                  ) : (
+                    describe(event, (id) => isolate(session.userName(id)))
+                  )}
                 </span>
-                {event.reason && (
+                {event.reason && event.field !== "sla" && (
                   <em>
                     {" "}
                     — <bdi>{event.reason}</bdi>
