@@ -2,7 +2,9 @@ import { Dynamo } from "@outdesk/core/dynamo";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, expectStatus } from "../../../test/api";
 import { nowSeconds, sentSince } from "../../../test/email";
+import { sesRecord, snsEvent } from "../../../test/ses-events";
 import { buildWorld, createClient, createTicket, type World } from "../../../test/world";
+import { handler as sesEvents } from "./email-events";
 import { handler } from "./sla-sweep";
 
 /**
@@ -160,5 +162,25 @@ describe("the SLA sweep", () => {
     await handler(at(createdAt + 200 * MINUTE));
     const events = slaKinds((await page(clientId, ticketId)).events);
     expect(events.filter((k) => k.startsWith("warn") || k.startsWith("breach"))).toEqual([]);
+  });
+
+  it("a bounce of a notification mail puts that user's address on the provider's suppression list", async () => {
+    const { adminA } = world.personas;
+    const agent = expectStatus(
+      await call(adminA, "POST", "/v1/users", {
+        email: "gone-agent@a.example",
+        name: "Gone",
+        role: "agent",
+        clientIds: [],
+      }),
+      201,
+    ).body.user;
+    const tags = { p: [world.ids.providerA], k: ["sla"], u: [agent.id] };
+    await sesEvents(snsEvent(sesRecord("bounce-permanent", { tags, recipient: "gone-agent@a.example" })));
+    const list = expectStatus(await call(adminA, "GET", "/v1/suppressions"), 200).body;
+    expect(list.items.find((item: { address: string }) => item.address === "gone-agent@a.example")).toMatchObject({
+      reason: "bounce",
+      mailId: `sla:${agent.id}`,
+    });
   });
 });

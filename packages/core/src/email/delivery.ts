@@ -129,12 +129,12 @@ function tagsOf(tags: Tags): MailKey | undefined {
   return { providerId, clientId, ticketId, mailId };
 }
 
-/** Invitation mail (core/email/invitation.ts): tags p, k=invite, u. */
-function inviteTagsOf(tags: Tags): { providerId: string; userId: string } | undefined {
+/** Mail to one of the provider's users (invitations, SLA notifications): tags p, k=invite|sla, u. */
+function inviteTagsOf(tags: Tags): { providerId: string; userId: string; kind: string } | undefined {
   const [providerId, kind, userId] = [one(tags, "p"), one(tags, "k"), one(tags, "u")];
-  if (kind !== "invite" || !providerId || !isId("provider", providerId) || !userId || !isId("user", userId))
-    return undefined;
-  return { providerId, userId };
+  if (!kind || !["invite", "sla"].includes(kind)) return undefined;
+  if (!providerId || !isId("provider", providerId) || !userId || !isId("user", userId)) return undefined;
+  return { providerId, userId, kind };
 }
 
 const clip = (text: string | undefined, max = 300) =>
@@ -299,15 +299,17 @@ export namespace Delivery {
    * address (and only that one: the user item says which it is) on the provider's list.
    */
   async function suppressInvitee(
-    invite: { providerId: string; userId: string },
+    invite: { providerId: string; userId: string; kind: string },
     reading: Reading,
     context: Record<string, unknown>,
   ): Promise<DeliveryOutcome> {
     await Dynamo.ready();
-    const { data: user } = await Outdesk.entities.user.get(invite).go();
+    const { data: user } = await Outdesk.entities.user
+      .get({ providerId: invite.providerId, userId: invite.userId })
+      .go();
     if (!user) return dropped("no such invited user", context);
     const invitee = Suppression.normalize(user.email);
-    const mailId = `invite:${invite.userId}`;
+    const mailId = `${invite.kind}:${invite.userId}`;
     const suppressed: string[] = [];
     for (const { address: reported, reason, detail } of reading.suppress) {
       const address = Suppression.normalize(reported);

@@ -245,7 +245,8 @@ async function mailNotices(ticket: TicketItem, recipients: { user: Person; notic
         from: `no-reply@${domain}`,
         to: [user.email],
         raw,
-        tags: { p: ticket.providerId, k: "sla" },
+        // A bounce or complaint suppresses this user's address (core/email/delivery.ts).
+        tags: { p: ticket.providerId, k: "sla", u: user.userId },
       });
     } catch (error) {
       Log.error("SLA notification mail failed", { ticketId: ticket.ticketId, error: String(error) });
