@@ -5,6 +5,7 @@ import { benchStack, printTable } from "./harness";
 import { inboundReport, printInbound } from "./inbound";
 import { overheadRows, printOverhead } from "./overhead";
 import { requestsPerOperation } from "./requests-per-operation";
+import { printSla, slaReport } from "./sla";
 import { printViews, viewsAtScale } from "./views";
 
 /** Every benchmark, in one run. The bundle's import timing goes first, before DynamoDB Local's JVM starts. */
@@ -17,6 +18,8 @@ try {
   printOverhead(await overheadRows());
   printInbound(await inboundReport());
   printCalendar(calendarReport());
+  // Last: it sweeps the SLA index every tenant shares, the earlier benches' tickets included.
+  printSla(await slaReport());
 } finally {
   await dynamo.stop();
 }

@@ -23,7 +23,7 @@ const NO_ROLLUPS: Rollups = { deltas: [], breaches: [] };
 
 export { apply, due, nextActionAt, type SlaEvent, type SlaState } from "./clock";
 export { FALLBACK, SlaPolicies, setKey } from "./policies";
-export { dayIn, type Rollups, rollupSteps, rollupsOf } from "./rollup";
+export { allCounters, dayIn, type Rollups, rollupShard, rollupSteps, rollupsOf } from "./rollup";
 export { Metrics, PolicyInput, PolicySetInput } from "./schema";
 
 export type PolicySetItem = EntityItem<SlaPolicySetEntity>;
