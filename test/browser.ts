@@ -13,14 +13,17 @@ const CHROMIUM = "/usr/bin/chromium";
  * fresh data directory, and Debian's Chromium driven by playwright-core. Both are set in the
  * suite's beforeAll and stopped after it.
  */
-export function browserStack(name: string): { stack: RunningStack; browser: Browser } {
+export function browserStack(
+  name: string,
+  options: { history?: boolean } = {},
+): { stack: RunningStack; browser: Browser } {
   const env = {} as { stack: RunningStack; browser: Browser };
   const dataDir = mkdtempSync(join(tmpdir(), `outdesk-${name}-`));
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does this)`);
     if (!existsSync(join(repoRoot, "packages/web/dist/index.html")))
       throw new Error("build the console first: npm run build -w @outdesk/web");
-    env.stack = await startStack(dataDir);
+    env.stack = await startStack(dataDir, options);
     env.browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -13,8 +13,11 @@ export interface RunningStack {
   stop(): Promise<number | null>;
 }
 
-/** Starts `npm start`'s entry (packages/local/src/start.ts) as a subprocess on free ports. */
-export async function startStack(dataDir: string): Promise<RunningStack> {
+/**
+ * Starts `npm start`'s entry (packages/local/src/start.ts) as a subprocess on free ports; the
+ * demo's months of history only when asked (it costs seconds per stack).
+ */
+export async function startStack(dataDir: string, { history = false } = {}): Promise<RunningStack> {
   const [apiPort, dynamoPort, smtpPort, sesPort, s3Port] = [
     await freePort(),
     await freePort(),
@@ -32,6 +35,7 @@ export async function startStack(dataDir: string): Promise<RunningStack> {
       OUTDESK_SES_PORT: String(sesPort),
       OUTDESK_S3_PORT: String(s3Port),
       OUTDESK_DATA_DIR: dataDir,
+      OUTDESK_DEMO_HISTORY: history ? "on" : "off",
     },
   });
   let output = "";

@@ -138,4 +138,29 @@ describe("CLI", () => {
     expect(cycle(answered, "first_reply")).toMatchObject({ state: "stopped", outcome: "met" });
     expect(cycle(answered, "next_reply")).toMatchObject({ state: "running", targetMinutes: 120 });
   });
+
+  it("seeds months of worked history: every client's last month is measured, mostly met, a few breaches", async () => {
+    expect((await cli("seed")).code).toBe(0);
+    const login = await call(undefined, "POST", "/v1/auth/login", {
+      provider: "northwind",
+      email: "admin@northwind.example",
+      password: "outdesk-demo",
+    });
+    const admin = { name: "Nora", token: expectStatus(login, 200).body.accessToken as string };
+    const now = new Date();
+    const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
+    const overview = expectStatus(await call(admin, "GET", `/v1/sla-report?month=${last}`), 200).body;
+    expect(overview.clients).toHaveLength(3);
+    for (const client of overview.clients as { name: string; metrics: Record<string, number | string>[] }[]) {
+      const firstReply = client.metrics.find((m) => m.metric === "first_reply")!;
+      expect(firstReply.measured, client.name).toBeGreaterThanOrEqual(4);
+      expect(firstReply.compliance, client.name).toBeGreaterThan(50);
+      const resolution = client.metrics.find((m) => m.metric === "resolution")!;
+      expect(resolution.ended, client.name).toBeGreaterThanOrEqual(4);
+    }
+    const breaches = overview.clients
+      .flatMap((c: { metrics: { breached: number }[] }) => c.metrics)
+      .reduce((sum: number, m: { breached: number }) => sum + m.breached, 0);
+    expect(breaches).toBeGreaterThan(0);
+  });
 });

@@ -4,6 +4,7 @@ import { Addresses } from "@outdesk/core/email/addresses";
 import { SlaPolicies } from "@outdesk/core/sla";
 import { Client, Provider, User } from "@outdesk/core/tenancy";
 import { Ticket } from "@outdesk/core/ticket";
+import { type HistoryClient, seedHistory } from "./history";
 
 export const DEMO_PASSWORD = "outdesk-demo";
 export const DEMO_PROVIDER = "northwind";
@@ -106,6 +107,68 @@ const clients = [
         resolution: { low: 4800, normal: 2400, high: 960, urgent: 480 },
       },
     } satisfies DemoSla,
+  },
+];
+
+/** What each client's past months were about (seedHistory). */
+const pastTopics: Pick<HistoryClient, "requester" | "topics" | "fields">[] = [
+  {
+    requester: ["Tom Becker", "tom.becker@acme.example"],
+    topics: [
+      [
+        "Checkout times out on the payment step",
+        "Several customers report the payment page spinning.",
+        "incident",
+        ["checkout"],
+      ],
+      [
+        "Discount code not applied to the cart",
+        "SPRING20 shows as valid but the total does not change.",
+        "problem",
+        ["orders"],
+      ],
+      [
+        "Change the shipping address on an order",
+        "The customer moved; the order has not shipped yet.",
+        "task",
+        ["orders"],
+      ],
+      [
+        "How do refunds show on the statement?",
+        "A customer asks how long a refund takes to appear.",
+        "question",
+        ["billing"],
+      ],
+    ],
+    fields: (n) => ({ order_id: `A-${9000 + n}` }),
+  },
+  {
+    requester: ["Hannah Price", "hannah.price@globex.example"],
+    topics: [
+      [
+        "Shared drive is read-only for Finance",
+        "Nobody in Finance can save to the shared drive since this morning.",
+        "incident",
+        ["storage"],
+      ],
+      ["Request a monitor for the new desk", "We need a second monitor for desk 4.12.", "task", ["hardware"]],
+      ["Outlook keeps asking for my password", "It prompts every few minutes on my laptop.", "problem", ["email"]],
+      ["Can we get access to the design tool?", "The marketing team needs three licences.", "question", ["licences"]],
+    ],
+  },
+  {
+    requester: ["Bill Lumbergh", "bill.lumbergh@initech.example"],
+    topics: [
+      ["Monday report macro fails", "The weekly report macro stops with error 1004.", "problem", ["templates"]],
+      [
+        "Conference room screen has no signal",
+        "Room B cannot connect laptops to the screen.",
+        "incident",
+        ["hardware"],
+      ],
+      ["Add Peter to the TPS mailing list", "Peter Gibbons should get the TPS updates.", "task", ["accounts"]],
+      ["Where are the new cover sheets?", "Is there a new version of the cover sheet?", "question", ["templates"]],
+    ],
   },
 ];
 
@@ -267,10 +330,11 @@ const tickets: DemoTicket[] = [
 /**
  * Seeds "Northwind Support" once, through the same core operations the API uses: clients,
  * staff and client admins, each client's business calendar and SLA policy, and realistic
- * tickets in every client's queue, measured by those policies. Returns false when it
+ * tickets in every client's queue, measured by those policies, after months of worked history
+ * (`history: false` leaves that out, for tests that start many stacks). Returns false when it
  * is already there (the data dir persists across restarts).
  */
-export async function seedDemo(): Promise<boolean> {
+export async function seedDemo({ history = true }: { history?: boolean } = {}): Promise<boolean> {
   if (await Provider.resolveSlug(DEMO_PROVIDER)) return false;
   const { providerId, userId } = await Provider.signup({
     providerName: "Northwind Support",
@@ -332,7 +396,8 @@ export async function seedDemo(): Promise<boolean> {
       });
     }
   });
-  const actorFor = (user: User.Info): Actor => ({
+  type UserActor = Actor & { type: "user" };
+  const actorFor = (user: User.Info): UserActor => ({
     type: "user",
     providerId,
     id: user.id,
@@ -340,9 +405,19 @@ export async function seedDemo(): Promise<boolean> {
     clientIds: user.role === "provider_admin" ? "all" : user.clientIds,
     name: user.name,
   });
-  const [maya, leo, olivia, ian, dee] = created.users.map(actorFor) as [Actor, Actor, Actor, Actor, Actor];
-  const agentOf = [maya, maya, leo];
-  const clientAdminOf = [olivia, ian, dee];
+  const [maya, leo, olivia, ian, dee] = created.users.map(actorFor) as UserActor[];
+  const agentOf = [maya!, maya!, leo!];
+  const clientAdminOf = [olivia!, ian!, dee!];
+  // Months of past work first, so today's demo tickets stay on top of every queue.
+  if (history)
+    await seedHistory(
+      pastTopics.map((past, index) => ({
+        ...past,
+        clientId: created.clientIds[index]!,
+        agent: agentOf[index]!,
+        clientAdmin: clientAdminOf[index]!,
+      })),
+    );
   for (const demo of tickets) {
     const clientId = created.clientIds[demo.client]!;
     const agent = agentOf[demo.client]!;

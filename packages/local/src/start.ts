@@ -55,7 +55,7 @@ async function main() {
     await Dynamo.ready();
     const table = await ensureTable(Dynamo.raw(), LOCAL_TABLE);
     await ensureBuckets(LOCAL_BUCKETS, [`http://localhost:${apiPort}`, `http://127.0.0.1:${apiPort}`]);
-    const seeded = await seedDemo();
+    const seeded = await seedDemo({ history: process.env.OUTDESK_DEMO_HISTORY !== "off" });
     const server = await startServer(apiPort);
     stops.push(server.close);
     const smtp = await startSmtp({ port: smtpPort });

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { assertRole } from "../actor";
+import { writeTime } from "../clock";
 import { InvalidField, OutdeskError } from "../error";
 import { fn } from "../fn";
 import type { TicketItem } from "../ticket/model";
@@ -26,7 +27,7 @@ export const overrideDue = fn(
     const state = ctx.ticket.sla as SlaState | undefined;
     if (!state) throw InvalidField(["metric"], "this ticket has no SLA clocks");
     const calendars = timelines(ctx.slaSet?.calendars as never);
-    const at = new Date().toISOString();
+    const at = writeTime();
     const changed = override(state, { metric, dueAt: new Date(dueAt).toISOString(), reason, at }, calendars);
     if (!changed) throw new OutdeskError("conflict", `The ${metric.replace("_", " ")} clock is not running or paused`);
     return commitPlan(ctx, {

@@ -243,6 +243,23 @@ export namespace SlaReports {
     };
   });
 
+  /**
+   * The calendar versions in force during a month (in the client's time zone): the first version
+   * also covers all time before it, as the clock maths reads it; a version gives way to the next
+   * from the next one's start.
+   */
+  function inForce(versions: Calendar.Copy["versions"], month: string, timeZone: string) {
+    const monthOf = (at: string) => dayIn(timeZone, at).slice(0, 7);
+    return versions
+      .filter((v, i, all) => {
+        const next = all[i + 1];
+        const starts = i === 0 || monthOf(v.effectiveFrom) <= month;
+        const replaced = next !== undefined && monthOf(next.effectiveFrom) < month;
+        return starts && !replaced;
+      })
+      .map((v) => ({ number: v.number, effectiveFrom: v.effectiveFrom }));
+  }
+
   /** Provider admins freeze a client's finished month; it never changes after. */
   export const freeze = fn(MonthInput, async ({ clientId, month }) => {
     const actor = assertRole("provider_admin");
@@ -255,10 +272,6 @@ export namespace SlaReports {
       monthBreaches(providerId, clientId, month),
     ]);
     const copies = (set?.calendars ?? {}) as Record<string, Calendar.Copy>;
-    const nextMonth = (() => {
-      const [y, m] = month.split("-").map(Number) as [number, number];
-      return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
-    })();
     const statement: StatementInfo = {
       clientId,
       clientName: client.name,
@@ -274,10 +287,7 @@ export namespace SlaReports {
       calendars: Object.entries(copies).map(([id, copy]) => ({
         id,
         name: copy.name,
-        // In force during the month: those starting before its end, from the last one starting before its start.
-        versions: copy.versions
-          .filter((v, i, all) => v.effectiveFrom < nextMonth && !(all[i + 1] && all[i + 1]!.effectiveFrom <= month))
-          .map((v) => ({ number: v.number, effectiveFrom: v.effectiveFrom })),
+        versions: inForce(copy.versions, month, client.timeZone),
       })),
     };
     try {

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { canAccessClient, type TenantActor, useTenant } from "../actor";
 import { Attachments } from "../attachment";
+import { writeTime } from "../clock";
 import { readByKeys } from "../common/batch";
 import { primaryKey } from "../common/keys";
 import { storedBytes } from "../common/size";
@@ -257,7 +258,7 @@ export namespace Ticket {
     checkFields(read, input.fields);
     if (input.assigneeId)
       checkAssignee(entities.user.parse(of("user")).data[0] as UserItem | undefined, input.clientId);
-    const now = new Date().toISOString();
+    const now = writeTime();
     const channel = input.channel ?? defaultChannel(actor);
     const ticketId = createId("ticket");
     const attachments = await Attachments.claim({ clientId: input.clientId, ticketId }, input.attachments);
@@ -334,7 +335,7 @@ export namespace Ticket {
   /** The changes of an update as a plan, given what was read. Shared by PATCH and bulk updates. */
   function planUpdate(ctx: WriteContext, input: z.output<typeof UpdateInput>): Plan {
     const { ticket, client } = ctx;
-    const now = new Date().toISOString();
+    const now = writeTime();
     const set: Plan["set"] = {};
     const events: Plan["events"] = [];
     const remove: Plan["remove"] = [];
@@ -445,7 +446,7 @@ export namespace Ticket {
         throw Forbidden("Client admins can only add public replies");
       }
       assertOpenForChanges(ticket);
-      const now = new Date().toISOString();
+      const now = writeTime();
       const from = ticket.status as Status;
       // Staff replies open new tickets; replies from the client's side reopen pending or solved ones.
       const target: Status =
@@ -559,7 +560,7 @@ export namespace Ticket {
       ]);
       if (!target) throw InvalidField(["targetTicketId"], "no such ticket for this client");
       if (target.status === "closed") throw InvalidField(["targetTicketId"], "the target ticket is closed");
-      const now = new Date().toISOString();
+      const now = writeTime();
       let duplicate = ctx.ticket;
       const targetKey = { providerId, clientId, ticketId: targetTicketId };
       const moveCommits = (services: Services, batch: MessageItem[]) =>

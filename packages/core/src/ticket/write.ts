@@ -1,5 +1,6 @@
 import type { EntityItem } from "electrodb";
 import { assertClientAccess, type TenantActor } from "../actor";
+import { writeTime } from "../clock";
 import { readByKeys } from "../common/batch";
 import { primaryKey } from "../common/keys";
 import { type Commit, type Services, type Step, step, writeTransaction } from "../common/transaction";
@@ -265,7 +266,7 @@ async function withClocks(ctx: WriteContext, plan: Plan, at: string): Promise<Pl
 export async function commitPlan(ctx: WriteContext, plan: Plan, expectedVersion?: number): Promise<TicketItem> {
   const { actor, ticket } = ctx;
   if (expectedVersion !== undefined && expectedVersion !== ticket.version) throw staleTicket(ticket.version);
-  const now = new Date().toISOString();
+  const now = writeTime();
   if (!plan.sweep) plan = await withClocks(ctx, plan, now);
   // A sweep (a warning, a breach) is not activity: the queues ordered by last update keep their order.
   const updatedAt = plan.sweep ? ticket.updatedAt : now;

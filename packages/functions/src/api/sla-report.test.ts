@@ -174,6 +174,42 @@ describe("SLA reports", () => {
     expect(text).toContain('"first_reply","all","8","4","4","50"');
   });
 
+  it("names the calendar versions in force in the frozen month: version 1 also covers the time before it", async () => {
+    const { adminA } = world.personas;
+    const clientId = await createClient(adminA, `report-${++n}`);
+    const hours = { timeZone: "Europe/Berlin", hours: [{ day: "mon", from: "09:00", to: "17:00" }] };
+    const calendar = expectStatus(
+      await call(adminA, "POST", "/v1/calendars", { name: `Berlin ${n}`, schedule: hours }),
+      201,
+    ).body;
+    const later = new Date(Date.now() + 86_400_000).toISOString();
+    expectStatus(
+      await call(adminA, "POST", `/v1/calendars/${calendar.id}/versions`, {
+        schedule: { ...hours, hours: [{ day: "tue", from: "09:00", to: "17:00" }] },
+        effectiveFrom: later,
+      }),
+      201,
+    );
+    expectStatus(
+      await call(adminA, "PUT", `/v1/clients/${clientId}/sla-policies`, {
+        policies: [{ name: "Hours", targets: { first_reply: { calendarId: calendar.id, minutes: { normal: 60 } } } }],
+      }),
+      200,
+    );
+    // Both versions start after August: version 1 was the schedule then, version 2 was not.
+    const frozen = expectStatus(
+      await call(adminA, "POST", `/v1/clients/${clientId}/sla-statements`, { month: "2026-08" }),
+      201,
+    ).body;
+    expect(frozen.calendars).toEqual([
+      {
+        id: calendar.id,
+        name: `Berlin ${n}`,
+        versions: [{ number: 1, effectiveFrom: calendar.current.effectiveFrom }],
+      },
+    ]);
+  });
+
   it("counts the clocks of real tickets: a met first reply, a breach found by the sweep, in the client's days", async () => {
     const { adminA } = world.personas;
     const clientId = await measuredClient();
