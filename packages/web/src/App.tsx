@@ -10,10 +10,15 @@ import { Calendars } from "./screens/Calendars";
 import { CalendarView } from "./screens/CalendarView";
 import { Login } from "./screens/Login";
 import { NewTicket } from "./screens/NewTicket";
+import { NotificationBell } from "./screens/NotificationBell";
 import { Queue } from "./screens/Queue";
+import { SlaOverviewPage } from "./screens/SlaOverview";
 import { ClientSlaPage } from "./screens/SlaPolicies";
+import { SlaReportPage } from "./screens/SlaReport";
+import { SlaStatementPage } from "./screens/SlaStatements";
 import { TicketView } from "./screens/TicketView";
 import { SessionProvider, useSession } from "./session";
+import { isMonth, reportLink } from "./sla-report";
 import { NotFound, Spinner } from "./ui";
 
 export function App() {
@@ -71,11 +76,18 @@ function Shell() {
     .filter((c) => clientFilter === "all" || c.clientId === clientFilter)
     .reduce((sum, c) => sum + c.unassigned, 0);
   const view = (to: string, label: string, count?: number, testId?: string) => (
-    <Link to={to} className={`view-link${current === to ? " active" : ""}`} data-testid={testId}>
+    <Link
+      to={to}
+      // A link without a query stays lit while its page's own query changes (a report's month).
+      className={`view-link${current === to || (!to.includes("?") && path === to) ? " active" : ""}`}
+      data-testid={testId}
+    >
       <span>{label}</span>
       {count !== undefined && <span className="count">{count}</span>}
     </Link>
   );
+  const slaDashboard = (client: { id: string; ticketPrefix: string }) =>
+    view(reportLink(client.id), "SLA dashboard", undefined, `sla-report-${client.ticketPrefix}`);
   const ticketRoute = match("/clients/:clientId/tickets/:ticketId", path);
   // Only ids the API could have issued reach a request; anything else is not found.
   const ticket =
@@ -85,6 +97,16 @@ function Shell() {
   const slaRoute = match("/clients/:clientId/sla", path);
   const slaClient = slaRoute && isId("client", slaRoute.clientId) ? slaRoute.clientId : null;
   const providerAdmin = session.me.actor.role === "provider_admin";
+  // Another client's id is not found before any request is made.
+  const served = (clientId: string) =>
+    isId("client", clientId) && (session.me.actor.clientIds === "all" || session.me.actor.clientIds.includes(clientId));
+  const reportRoute = match("/clients/:clientId/sla-report", path);
+  const reportClient = reportRoute?.clientId && served(reportRoute.clientId) ? reportRoute.clientId : null;
+  const statementRoute = match("/clients/:clientId/sla-report/statements/:month", path);
+  const statement =
+    statementRoute?.clientId && served(statementRoute.clientId) && isMonth(statementRoute.month)
+      ? { clientId: statementRoute.clientId, month: statementRoute.month }
+      : null;
   const calendarRoute = providerAdmin ? match("/admin/calendars/:calendarId", path) : null;
   const calendarId = calendarRoute && isId("calendar", calendarRoute.calendarId) ? calendarRoute.calendarId : null;
 
@@ -114,6 +136,7 @@ function Shell() {
           </select>
         )}
         <span className="spacer" />
+        <NotificationBell />
         <Link to="/new" className="button primary" data-testid="new-ticket">
           New ticket
         </Link>
@@ -135,6 +158,7 @@ function Shell() {
               "view-unassigned",
             )}
             {view(withQuery("/tickets", { view: "all", status: "open", clientId: filteredClient }), "All open")}
+            {view("/sla-report", "SLA overview", undefined, "view-sla-overview")}
           </section>
         )}
         {session.me.actor.role !== "agent" && (
@@ -150,6 +174,8 @@ function Shell() {
             <h3>
               <bdi>{client.name}</bdi>
             </h3>
+            {/* A client admin's first stop: how their provider is doing. */}
+            {!session.staff && slaDashboard(client)}
             {queueStatuses.map((status) =>
               view(
                 withQuery("/tickets", { view: "client", clientId: client.id, status }),
@@ -158,6 +184,7 @@ function Shell() {
                 `view-${client.ticketPrefix}-${status}`,
               ),
             )}
+            {session.staff && slaDashboard(client)}
             {view(segments`/clients/${client.id}/sla`, "SLA policies", undefined, `sla-${client.ticketPrefix}`)}
           </section>
         ))}
@@ -170,6 +197,16 @@ function Shell() {
               clientId={ticket.clientId}
               ticketId={ticket.ticketId}
             />
+          ) : reportClient ? (
+            <SlaReportPage key={reportClient} clientId={reportClient} month={query.get("month")} />
+          ) : statement ? (
+            <SlaStatementPage
+              key={`${statement.clientId}/${statement.month}`}
+              clientId={statement.clientId}
+              month={statement.month}
+            />
+          ) : path === "/sla-report" && session.staff ? (
+            <SlaOverviewPage month={query.get("month")} />
           ) : slaClient ? (
             <ClientSlaPage key={slaClient} clientId={slaClient} />
           ) : calendarId ? (

@@ -80,17 +80,13 @@ export function onAuthChange(listener: () => void) {
   };
 }
 
-export async function api<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<T> {
+/** Sends a request with the session's bearer token (auth routes: the cookie), refreshing it once on a 401. */
+async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const auth = path.startsWith("/v1/auth/");
   if (restoring && !auth) await restoring;
   // No session (the restore found none): nothing to send that could succeed.
   if (!auth && !accessToken) throw new ApiError(401, { code: "unauthorized", message: "Log in first" });
-  const send = () =>
+  const attempt = () =>
     fetch(path, {
       method,
       headers: {
@@ -102,15 +98,57 @@ export async function api<T>(
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  let response = await send();
+  let response = await attempt();
   if (response.status === 401 && accessToken && !auth) {
-    if (await refresh()) response = await send();
+    if (await refresh()) response = await attempt();
     else setTokens(null);
   }
+  return response;
+}
+
+const errorOf = async (response: Response) =>
+  new ApiError(
+    response.status,
+    (await response.json().catch(() => ({ code: "bad_response", message: response.statusText }))) as ApiErrorBody,
+  );
+
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const response = await send(method, path, body, headers);
   if (response.status === 204) return undefined as T;
-  const data = await response.json().catch(() => ({ code: "bad_response", message: response.statusText }));
-  if (!response.ok) throw new ApiError(response.status, data as ApiErrorBody);
-  return data as T;
+  if (!response.ok) throw await errorOf(response);
+  return (await response.json().catch(() => ({ code: "bad_response", message: response.statusText }))) as T;
+}
+
+/** The file name a Content-Disposition header gives, if any (`filename="sla-2026-11.csv"`). */
+function filenameOf(disposition: string | null): string | null {
+  const found = disposition ? /filename="?([^";]+)"?/i.exec(disposition) : null;
+  return found?.[1] ?? null;
+}
+
+/**
+ * Saves a file the API serves (a CSV export): fetched with the bearer token and handed to the
+ * browser as a blob, since a plain link to the API URL would carry no authorization.
+ * Resolves to the file name saved.
+ */
+export async function download(path: string, fallbackName: string): Promise<string> {
+  const response = await send("GET", path);
+  if (!response.ok) throw await errorOf(response);
+  const name = filenameOf(response.headers.get("content-disposition")) ?? fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The browser has taken the blob once the click is handled; give it a moment before letting go.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
 }
 
 export async function login(provider: string, email: string, password: string) {

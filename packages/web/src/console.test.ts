@@ -260,6 +260,8 @@ const sessionRequests = new Set([
   "/v1/clients?limit=100&status=active",
   "/v1/users?limit=100",
   "/v1/tickets/counts",
+  // The header's notifications bell (polled once a minute).
+  "/v1/me/notifications",
 ]);
 const expected = (path: string) =>
   path.startsWith("/assets/") || path.startsWith("/v1/auth/") || sessionRequests.has(path) || path === "/favicon.ico";

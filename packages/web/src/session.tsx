@@ -15,6 +15,8 @@ export interface ClientInfo {
   id: string;
   name: string;
   ticketPrefix: string;
+  /** IANA zone: the client's days and months (SLA reports) are counted in it. */
+  timeZone: string;
   status: string;
   ticketFields: TicketField[];
 }

@@ -4,6 +4,7 @@ import { isolate } from "../bidi";
 import { listCalendars } from "../calendars";
 import { priorities, statusLabel, when } from "../format";
 import { type FormProblem, ProblemSummary, problemOf } from "../issues";
+import { Link } from "../router";
 import { useSession } from "../session";
 import {
   actionLabel,
@@ -16,6 +17,7 @@ import {
   span,
   waitingStatuses,
 } from "../sla";
+import { reportLink } from "../sla-report";
 import { ErrorNote, Spinner } from "../ui";
 import { newPolicy, type PolicyDraft, PolicyEditor, toDraft, toPolicy } from "./PolicyEditor";
 
@@ -27,6 +29,9 @@ export function ClientSlaPage({ clientId }: { clientId: string }) {
       <h1>
         <bdi>{session.clientName(clientId)}</bdi> · SLA
       </h1>
+      <p className="muted small">
+        How the targets are doing: the <Link to={reportLink(clientId)}>SLA dashboard</Link>.
+      </p>
       <SlaPolicies clientId={clientId} editable={session.me.actor.role === "provider_admin"} />
     </section>
   );
