@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "@outdesk/local/paths";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { type RunningStack, startStack } from "./stack";
 
@@ -17,7 +17,7 @@ export function browserStack(
   name: string,
   options: { history?: boolean } = {},
 ): { stack: RunningStack; browser: Browser } {
-  const env = {} as { stack: RunningStack; browser: Browser };
+  const env = {} as Env;
   const dataDir = mkdtempSync(join(tmpdir(), `outdesk-${name}-`));
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does this)`);
@@ -43,4 +43,46 @@ export function browserStack(
     rmSync(dataDir, { recursive: true, force: true });
   });
   return env;
+}
+
+type Env = { stack: RunningStack; browser: Browser };
+
+/** Logs in over the API (not through a page) as a demo user: for setting up what the console then shows. */
+export async function demoToken(env: Env, email: string): Promise<string> {
+  const response = await fetch(`${env.stack.url}/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ provider: "northwind", email, password: "outdesk-demo" }),
+  });
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/**
+ * Signs a demo user in through the login page, collecting console errors and page errors; a
+ * refresh's 401 is expected, and the statuses in `allow` are the refusals a test makes on purpose.
+ */
+export async function demoLogin(
+  env: Env,
+  email: string,
+  { before, allow = [] }: { before?: (page: Page) => Promise<void>; allow?: number[] } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const refused = new RegExp(`status of (${allow.join("|") || "-"})\\b`);
+  page.on("console", (message) => {
+    const expected =
+      (message.location().url.endsWith("/v1/auth/refresh") && /status of 401/.test(message.text())) ||
+      refused.test(message.text());
+    if (message.type() === "error" && !expected) errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  await before?.(page);
+  await page.goto(`${env.stack.url}/`);
+  await page.fill('input[name="provider"]', "northwind");
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', "outdesk-demo");
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('[data-testid="queue-title"]');
+  return { page, errors };
 }

@@ -16,6 +16,15 @@ function cli(...args: string[]) {
   );
 }
 
+async function demoAdmin() {
+  const login = await call(undefined, "POST", "/v1/auth/login", {
+    provider: "northwind",
+    email: "admin@northwind.example",
+    password: "outdesk-demo",
+  });
+  return { name: "Nora", token: expectStatus(login, 200).body.accessToken as string };
+}
+
 describe("CLI", () => {
   it("signs up a provider whose admin can log in through the API", async () => {
     const result = await cli(
@@ -80,12 +89,7 @@ describe("CLI", () => {
   it("seeds each demo client with its own calendar and SLA policy, and measured tickets", async () => {
     // Seeds, or finds the demo the test above seeded in this file's table.
     expect((await cli("seed")).code).toBe(0);
-    const login = await call(undefined, "POST", "/v1/auth/login", {
-      provider: "northwind",
-      email: "admin@northwind.example",
-      password: "outdesk-demo",
-    });
-    const admin = { name: "Nora", token: expectStatus(login, 200).body.accessToken as string };
+    const admin = await demoAdmin();
     const clients = expectStatus(await call(admin, "GET", "/v1/clients"), 200).body.items as {
       id: string;
       slug: string;
@@ -141,12 +145,7 @@ describe("CLI", () => {
 
   it("seeds months of worked history: every client's last month is measured, mostly met, a few breaches", async () => {
     expect((await cli("seed")).code).toBe(0);
-    const login = await call(undefined, "POST", "/v1/auth/login", {
-      provider: "northwind",
-      email: "admin@northwind.example",
-      password: "outdesk-demo",
-    });
-    const admin = { name: "Nora", token: expectStatus(login, 200).body.accessToken as string };
+    const admin = await demoAdmin();
     const now = new Date();
     const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
     const overview = expectStatus(await call(admin, "GET", `/v1/sla-report?month=${last}`), 200).body;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { repoRoot } from "@outdesk/local/paths";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { browserStack } from "../../../test/browser";
+import { browserStack, demoToken } from "../../../test/browser";
 
 /**
  * Browser tests: Debian's Chromium driven by playwright-core against the local stack (the same
@@ -106,7 +106,7 @@ describe("agent console", () => {
     // A colleague changes the ticket behind this page's back.
     const [, , clientId, , ticketId] = new URL(page.url()).pathname.split("/");
     // Its own login: the console keeps its access token in memory, out of reach of page scripts.
-    const token = await apiToken("maya@northwind.example");
+    const token = await demoToken(env, "maya@northwind.example");
     const response = await fetch(`${env.stack.url}/v1/clients/${clientId}/tickets/${ticketId}`, {
       method: "PATCH",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -220,16 +220,6 @@ describe("provider admin", () => {
   }, 90_000);
 });
 
-/** Logs in over the API (not through a page): for setting up data the console then shows. */
-async function apiToken(email: string): Promise<string> {
-  const response = await fetch(`${env.stack.url}/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ provider: "northwind", email, password: "outdesk-demo" }),
-  });
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
-
 async function createTicket(token: string, body: Record<string, unknown>): Promise<{ id: string; clientId: string }> {
   const clients = await fetch(`${env.stack.url}/v1/clients?limit=100&status=active`, {
     headers: { authorization: `Bearer ${token}` },
@@ -309,7 +299,7 @@ describe("console defences", () => {
   }, 60_000);
 
   it("a link in message HTML opens a new tab without an opener and leaves the frame in place", async () => {
-    const token = await apiToken("maya@northwind.example");
+    const token = await demoToken(env, "maya@northwind.example");
     const ticket = await createTicket(token, {
       subject: "Link in the message",
       body: "See the status page",
@@ -340,7 +330,7 @@ describe("console defences", () => {
   }, 60_000);
 
   it("a U+202E in a subject or name is isolated from the text around it", async () => {
-    const token = await apiToken("maya@northwind.example");
+    const token = await demoToken(env, "maya@northwind.example");
     const subject = "Invoice \u202Efdp.exe";
     const name = "\u202EEve Override";
     const ticket = await createTicket(token, {
@@ -389,7 +379,7 @@ describe("console defences", () => {
   }, 60_000);
 
   it("bidi controls in an attachment's name are neutralised where it is shown", async () => {
-    const token = await apiToken("maya@northwind.example");
+    const token = await demoToken(env, "maya@northwind.example");
     const ticket = await createTicket(token, {
       subject: "Attachment from older mail",
       body: "Invoice attached",

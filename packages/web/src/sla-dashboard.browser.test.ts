@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { repoRoot } from "@outdesk/local/paths";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { browserStack } from "../../../test/browser";
+import { browserStack, demoLogin, demoToken } from "../../../test/browser";
 
 /**
  * The SLA dashboard in Chromium on the demo's months of history: the provider admin reads Acme's
@@ -17,34 +17,8 @@ const screens = join(repoRoot, "test-results/screens");
 beforeAll(() => mkdirSync(screens, { recursive: true }));
 const shot = (page: Page, name: string) => page.screenshot({ path: join(screens, `${name}.png`), fullPage: true });
 
-async function loginAs(email: string) {
-  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    const expected =
-      (message.location().url.endsWith("/v1/auth/refresh") && /status of 401/.test(message.text())) ||
-      // The refused freezes this test makes on purpose.
-      /status of (400|409)/.test(message.text());
-    if (message.type() === "error" && !expected) errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(`${env.stack.url}/`);
-  await page.fill('input[name="provider"]', "northwind");
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', "outdesk-demo");
-  await page.click('button[type="submit"]');
-  await page.waitForSelector('[data-testid="queue-title"]');
-  return { page, errors };
-}
-
 async function api(method: string, path: string, body?: unknown) {
-  const login = await fetch(`${env.stack.url}/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ provider: "northwind", email: "admin@northwind.example", password: "outdesk-demo" }),
-  });
-  const { accessToken } = (await login.json()) as { accessToken: string };
+  const accessToken = await demoToken(env, "admin@northwind.example");
   const response = await fetch(`${env.stack.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
@@ -76,7 +50,7 @@ describe("SLA dashboard", () => {
     await api("PATCH", `/v1/clients/${acme}`, { name: NAME });
     const last = monthOf(-1);
 
-    const admin = await loginAs("admin@northwind.example");
+    const admin = await demoLogin(env, "admin@northwind.example", { allow: [400, 409] });
     await admin.page.click('[data-testid="sla-report-ACME"]');
     await admin.page.waitForSelector('[data-testid="sla-report"]');
     await admin.page.click('[data-testid="sla-month-prev"]');
@@ -117,7 +91,7 @@ describe("SLA dashboard", () => {
     await shot(admin.page, "sla-overview");
     expect(admin.errors).toEqual([]);
 
-    const client = await loginAs("ops@acme.example");
+    const client = await demoLogin(env, "ops@acme.example");
     const nav = client.page.locator("nav");
     expect(await nav.locator('[data-testid="sla-report-GLOBEX"]').count()).toBe(0);
     await client.page.click('[data-testid="sla-report-ACME"]');

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { repoRoot } from "@outdesk/local/paths";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { browserStack } from "../../../test/browser";
+import { browserStack, demoLogin, demoToken } from "../../../test/browser";
 
 /**
  * Business calendars and SLA in Chromium against the local stack: the provider admin creates a
@@ -15,37 +15,6 @@ const env = browserStack("sla");
 const screens = join(repoRoot, "test-results/screens");
 beforeAll(() => mkdirSync(screens, { recursive: true }));
 const shot = (page: Page, name: string) => page.screenshot({ path: join(screens, `${name}.png`), fullPage: true });
-
-async function loginAs(email: string, before?: (page: Page) => Promise<void>) {
-  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    const expected =
-      (message.location().url.endsWith("/v1/auth/refresh") && /status of 401/.test(message.text())) ||
-      // The refused saves this test makes on purpose.
-      /status of (400|409)/.test(message.text());
-    if (message.type() === "error" && !expected) errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  await before?.(page);
-  await page.goto(`${env.stack.url}/`);
-  await page.fill('input[name="provider"]', "northwind");
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', "outdesk-demo");
-  await page.click('button[type="submit"]');
-  await page.waitForSelector('[data-testid="queue-title"]');
-  return { page, errors };
-}
-
-async function apiToken(email: string): Promise<string> {
-  const response = await fetch(`${env.stack.url}/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ provider: "northwind", email, password: "outdesk-demo" }),
-  });
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
 
 // Markup in a name must show as text, never become elements.
 const CALENDAR = "Support <b>24×7</b> (browser test)";
@@ -73,7 +42,7 @@ const ICS = [
 
 describe("business calendars and SLA in the console", () => {
   it("a provider admin creates and versions a calendar, imports holidays and puts a policy on it", async () => {
-    const { page, errors } = await loginAs("admin@northwind.example");
+    const { page, errors } = await demoLogin(env, "admin@northwind.example", { allow: [400, 409] });
     await page.click('[data-testid="admin-calendars"]');
     await page.waitForSelector('[data-testid="calendars-table"]');
     // The demo data's calendars are listed.
@@ -181,7 +150,7 @@ describe("business calendars and SLA in the console", () => {
   }, 120_000);
 
   it("an agent sees the new ticket's countdown in the queue and its SLA on the ticket", async () => {
-    const token = await apiToken("maya@northwind.example");
+    const token = await demoToken(env, "maya@northwind.example");
     const clients = await fetch(`${env.stack.url}/v1/clients?limit=100&status=active`, {
       headers: { authorization: `Bearer ${token}` },
     }).then((r) => r.json() as Promise<{ items: { id: string; ticketPrefix: string }[] }>);
@@ -201,7 +170,10 @@ describe("business calendars and SLA in the console", () => {
     expect(created.status).toBe(201);
 
     // The page's clock is Playwright's: the countdown can be moved on without waiting.
-    const { page, errors } = await loginAs("maya@northwind.example", (p) => p.clock.install());
+    const { page, errors } = await demoLogin(env, "maya@northwind.example", {
+      before: (p) => p.clock.install(),
+      allow: [400, 409],
+    });
     await page.click('[data-testid="view-GLOBEX-new"]');
     const row = page.locator('[data-testid="ticket-row"]', { hasText: SUBJECT });
     await row.waitFor();
@@ -250,7 +222,7 @@ describe("business calendars and SLA in the console", () => {
   }, 120_000);
 
   it("a client admin reads their own client's policies, without the internal escalation ladder", async () => {
-    const { page, errors } = await loginAs("ops@acme.example");
+    const { page, errors } = await demoLogin(env, "ops@acme.example", { allow: [400, 409] });
     await page.click('[data-testid="sla-ACME"]');
     const policies = page.locator('[data-testid="sla-policies"]');
     await policies.locator('[data-testid="sla-policy"]').first().waitFor();
