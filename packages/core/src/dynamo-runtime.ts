@@ -4,6 +4,7 @@ import { attachmentUploadEntity } from "./attachment/upload.entity";
 import { apiKeyEntity } from "./auth/api-key.entity";
 import { rateLimitEntity } from "./auth/rate-limit.entity";
 import { sessionEntity } from "./auth/session.entity";
+import { contractEntity } from "./billing/contract.entity";
 import { calendarEntity, calendarVersionEntity } from "./calendar/calendar.entity";
 import { addressClaimEntity } from "./email/address-claim.entity";
 import {
@@ -68,6 +69,7 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       slaRollup: slaRollupEntity(),
       slaBreach: slaBreachEntity(),
       slaStatement: slaStatementEntity(),
+      contract: contractEntity(),
       notificationMark: notificationMarkEntity(),
     },
     { client, table },

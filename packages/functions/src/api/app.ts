@@ -10,6 +10,7 @@ import { auth } from "./auth";
 import { calendars } from "./calendars";
 import { clients } from "./clients";
 import type { ApiEnv } from "./context";
+import { contracts } from "./contracts";
 import { docs } from "./docs";
 import { handleError } from "./errors";
 import { mail } from "./mail";
@@ -72,6 +73,7 @@ export function createApp() {
   app.route("/v1/calendars", calendars);
   app.route("/v1/clients", sla);
   app.route("/v1/sla-report", providerReport);
+  app.route("/v1/clients", contracts);
   app.route("/v1/docs", docs);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -542,7 +542,36 @@ const spec: IsolationSpec = {
   ...calendarSpecs(),
   ...slaPolicySpecs(),
   ...slaReportSpecs(),
+  ...contractSpecs(),
 };
+
+/** Contracts are the provider admins': other roles get 403 on a served client, 404 on any other. */
+function contractSpecs(): IsolationSpec {
+  const base = (clientId: string) => `/v1/clients/${clientId}/contract`;
+  const terms = { name: "Probe", currency: "USD", components: [{ kind: "fixed_fee", name: "Fee", amount: 100 }] };
+  const thisMonth = new Date().toISOString().slice(0, 7);
+  const route = (rest: string, body?: unknown): RouteIsolation => ({
+    sample: (w) => ({ path: `${base(w.ids.clientA1)}${rest}`, body }),
+    probes: (w) => [
+      { as: "adminB", path: `${base(w.ids.clientA1)}${rest}`, body, expect: 404 },
+      { as: "adminA", path: `${base(w.ids.clientB1)}${rest}`, body, expect: 404 },
+      { as: "agentA1", path: `${base(w.ids.clientA2)}${rest}`, body, expect: 404 },
+      { as: "agentA1", path: `${base(w.ids.clientA1)}${rest}`, body, expect: 403 },
+      { as: "clientAdminA2", path: `${base(w.ids.clientA1)}${rest}`, body, expect: 404 },
+      { as: "clientAdminA1", path: `${base(w.ids.clientA1)}${rest}`, body, expect: 403 },
+      { as: "keyA1", path: `${base(w.ids.clientA2)}${rest}`, body, expect: 404 },
+    ],
+    rereads: (w) => [
+      { as: "adminA", path: base(w.ids.clientA1) },
+      { as: "adminA", path: base(w.ids.clientA2) },
+    ],
+  });
+  return {
+    "GET /v1/clients/:clientId/contract": route(""),
+    "POST /v1/clients/:clientId/contract/versions": route("/versions", { effectiveFrom: thisMonth, terms }),
+    "POST /v1/clients/:clientId/contract/preview": route("/preview", { terms, usage: {} }),
+  };
+}
 
 /** Reports and statements: staff serving the client and its client admins read; provider admins freeze. */
 function slaReportSpecs(): IsolationSpec {

@@ -1,0 +1,5 @@
+export { Contracts, versionFor } from "./contract";
+export { computeCredits, earnBacks } from "./credits";
+export { formatMoney, minorDigits } from "./money";
+export { rate } from "./rate";
+export * as BillingSchema from "./schema";

@@ -1,0 +1,68 @@
+import { createRoute } from "@hono/zod-openapi";
+import { Contracts } from "@outdesk/core/billing";
+import * as z from "zod";
+import { router } from "./context";
+import { commonErrors, conflictError } from "./errors";
+import { bearer, etag, json, jsonBody } from "./http";
+import { requireAuth } from "./middleware";
+
+const params = z.object({ clientId: z.string().max(64) });
+const tags = ["Billing"];
+
+export const contracts = router();
+contracts.use(requireAuth);
+contracts
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/contract",
+      tags,
+      summary: "The client's contract with every version (provider admins)",
+      description:
+        "Versions price months: each from `effectiveFrom` to `effectiveTo` (or until the next version starts). Money is integer minor units of the contract's currency.",
+      security: bearer,
+      request: { params },
+      responses: { 200: json(Contracts.Info, "The contract"), ...commonErrors },
+    }),
+    async (c) => {
+      const contract = await Contracts.get(c.req.valid("param"));
+      etag(c, contract.version);
+      return c.json(contract, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{clientId}/contract/versions",
+      tags,
+      summary: "Add a contract version from a month on (provider admins)",
+      description:
+        "Pricing components (fixed fee, per unit with graduated or volume tiers, agent hours, FTEs, retainer with overage and rollover, minimum commitment), rounding, after-hours multipliers and SLA credit terms. Refused (400, naming the field) when it overlaps another version or starts more than a month back; 409 when the contract changed since `version`.",
+      security: bearer,
+      request: { params, body: jsonBody(Contracts.Input) },
+      responses: { 201: json(Contracts.Info, "The contract with its new version"), ...commonErrors, ...conflictError },
+    }),
+    async (c) => {
+      const contract = await Contracts.addVersion({ ...c.req.valid("json"), ...c.req.valid("param") });
+      etag(c, contract.version);
+      return c.json(contract, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{clientId}/contract/preview",
+      tags,
+      summary: "Price terms against a month's usage without saving them (provider admins)",
+      description: "The console's live preview while a contract is edited: the lines, their working and the totals.",
+      security: bearer,
+      request: {
+        params,
+        body: jsonBody(
+          z.strictObject({ terms: Contracts.Terms, usage: Contracts.Usage }).meta({ id: "ContractPreviewInput" }),
+        ),
+      },
+      responses: { 200: json(Contracts.Preview, "What the terms would charge"), ...commonErrors },
+    }),
+    async (c) => c.json(await Contracts.preview({ ...c.req.valid("json"), ...c.req.valid("param") }), 200),
+  );
