@@ -45,7 +45,12 @@ export const VersionInput = z
     effectiveTo: Month.nullable().default(null).describe("its last month; null: until a later version starts"),
     terms: ContractTerms,
     note: z.string().trim().max(500).optional().describe("why, for whoever reads the history"),
-    version: z.number().int().min(0).optional().describe("the contract version you read (0: none yet); 409 if it changed"),
+    version: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("the contract version you read (0: none yet); 409 if it changed"),
   })
   .meta({ id: "ContractVersionInput" });
 
