@@ -5,6 +5,7 @@ import { apiKeyEntity } from "./auth/api-key.entity";
 import { rateLimitEntity } from "./auth/rate-limit.entity";
 import { sessionEntity } from "./auth/session.entity";
 import { contractEntity } from "./billing/contract.entity";
+import { usageEventEntity, usageRollupEntity } from "./billing/usage.entity";
 import { calendarEntity, calendarVersionEntity } from "./calendar/calendar.entity";
 import { addressClaimEntity } from "./email/address-claim.entity";
 import {
@@ -70,6 +71,8 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       slaBreach: slaBreachEntity(),
       slaStatement: slaStatementEntity(),
       contract: contractEntity(),
+      usageRollup: usageRollupEntity(),
+      usageEvent: usageEventEntity(),
       notificationMark: notificationMarkEntity(),
     },
     { client, table },

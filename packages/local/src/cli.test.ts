@@ -84,7 +84,8 @@ describe("CLI", () => {
       password: "outdesk-demo",
     });
     expect(login.status).toBe(200);
-  });
+    // Three months of demo history go through the ticket operations: seconds, not milliseconds.
+  }, 120_000);
 
   it("seeds each demo client with its own calendar and SLA policy, and measured tickets", async () => {
     // Seeds, or finds the demo the test above seeded in this file's table.

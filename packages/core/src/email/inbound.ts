@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type TenantActor, withActor } from "../actor";
 import { Attachments } from "../attachment";
 import { Aws } from "../aws";
+import { usageOf, usageSteps } from "../billing/usage";
 import { readByKeys } from "../common/batch";
 import { primaryKey } from "../common/keys";
 import { storedBytes } from "../common/size";
@@ -351,6 +352,13 @@ async function deliverOnce(route: MailRoute, { parsed, raw, record, automation }
     ...common(services),
     ...statsCommits(services, ticket, statsDelta(null, ticket)).map((commit) => step(commit)),
     ...tagCommits(services, null, ticket).map((commit) => step(commit)),
+    ...usageSteps(
+      services,
+      ticket,
+      usageOf(null, ticket, [], now, client.timeZone).records,
+      client.timeZone,
+      undefined,
+    ),
     contactStep(services, target, sender, parsed.from?.name, contact, now, ack !== undefined),
     Outbound.threadStep(services, target, undefined, threadIds),
     ...(ack ? Outbound.commits(services, target, ack) : []),

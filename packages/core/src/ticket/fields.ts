@@ -36,6 +36,7 @@ export const TicketFields = {
   messageCount: "mc",
   publicMessageCount: "pm",
   timeSpentMinutes: "ts",
+  solvedMeteredIn: "sm",
   version: "vn",
 } as const;
 

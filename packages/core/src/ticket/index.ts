@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { canAccessClient, type TenantActor, useTenant } from "../actor";
 import { Attachments } from "../attachment";
+import { usageOf, usageSteps } from "../billing/usage";
 import { writeTime } from "../clock";
 import { readByKeys } from "../common/batch";
 import { primaryKey } from "../common/keys";
@@ -309,6 +310,7 @@ export namespace Ticket {
       ),
       ...statsCommits(services, ticket, statsDelta(null, ticket)).map((commit) => step(commit)),
       ...tagCommits(services, null, ticket).map((commit) => step(commit)),
+      ...usageSteps(services, ticket, usageOf(null, ticket, [], now, read.timeZone).records, read.timeZone, actor.id),
     ]);
     return toTicketInfo(ticket, { staff: isStaff(actor) });
   });

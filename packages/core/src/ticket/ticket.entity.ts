@@ -48,6 +48,8 @@ export const ticketEntity = () =>
         updatedAt: { type: "string", required: true, field: F.updatedAt },
         firstReplyAt: { type: "string", field: F.firstReplyAt },
         solvedAt: { type: "string", field: F.solvedAt },
+        /** The month (client's zone) whose usage counted this ticket's solve: a re-solve in it bills once. */
+        solvedMeteredIn: { type: "string", field: F.solvedMeteredIn },
         closedAt: { type: "string", field: F.closedAt },
         mergedInto: { type: "string", field: F.mergedInto },
         dueAt: { type: "string", required: true, default: NO_DUE_TIME, field: F.dueAt },

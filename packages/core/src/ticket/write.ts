@@ -1,5 +1,6 @@
 import type { EntityItem } from "electrodb";
 import { assertClientAccess, type TenantActor } from "../actor";
+import { usageOf, usageSteps } from "../billing/usage";
 import { writeTime } from "../clock";
 import { readByKeys } from "../common/batch";
 import { primaryKey } from "../common/keys";
@@ -268,6 +269,11 @@ export async function commitPlan(ctx: WriteContext, plan: Plan, expectedVersion?
   if (expectedVersion !== undefined && expectedVersion !== ticket.version) throw staleTicket(ticket.version);
   const now = writeTime();
   if (!plan.sweep) plan = await withClocks(ctx, plan, now);
+  // Metering rides in the same transaction: a ledger item and a rollup update per metered event.
+  const usage = plan.sweep
+    ? undefined
+    : usageOf(ticket, { ...ticket, ...plan.set } as TicketItem, plan.messages ?? [], now, ctx.client.timeZone);
+  if (usage?.set.solvedMeteredIn) plan = { ...plan, set: { ...plan.set, ...usage.set } };
   // A sweep (a warning, a breach) is not activity: the queues ordered by last update keep their order.
   const updatedAt = plan.sweep ? ticket.updatedAt : now;
   const after: TicketItem = { ...ticket, ...plan.set, updatedAt, version: ticket.version + 1 };
@@ -290,6 +296,7 @@ export async function commitPlan(ctx: WriteContext, plan: Plan, expectedVersion?
       ).map((commit) => step(commit)),
       ...tagCommits(services, ticket, after).map((commit) => step(commit)),
       ...(plan.extra?.(services) ?? []),
+      ...usageSteps(services, after, usage?.records ?? [], ctx.client.timeZone, actor.id),
     ];
     if (steps.length > MAX_TRANSACTION_ITEMS) {
       throw InvalidField(

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
-import { Contracts } from "@outdesk/core/billing";
+import { BillingUsage, Contracts } from "@outdesk/core/billing";
+import { Month } from "@outdesk/core/billing/schema";
 import * as z from "zod";
 import { router } from "./context";
 import { commonErrors, conflictError } from "./errors";
@@ -65,4 +66,18 @@ contracts
       responses: { 200: json(Contracts.Preview, "What the terms would charge"), ...commonErrors },
     }),
     async (c) => c.json(await Contracts.preview({ ...c.req.valid("json"), ...c.req.valid("param") }), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/usage",
+      tags,
+      summary: "A client's metered usage of a month, live (provider admins and the client's admins)",
+      description:
+        "Tickets created, solved (each ticket once a month) and reopened, and contacts (public staff replies) by channel, per day in the client's time zone. Kept in the same transaction as each ticket write: a month costs a bounded number of reads whatever the volume (`reads`).",
+      security: bearer,
+      request: { params, query: z.object({ month: Month }) },
+      responses: { 200: json(BillingUsage.Info, "The month's usage"), ...commonErrors },
+    }),
+    async (c) => c.json(await BillingUsage.month({ ...c.req.valid("param"), ...c.req.valid("query") }), 200),
   );

@@ -570,6 +570,19 @@ function contractSpecs(): IsolationSpec {
     "GET /v1/clients/:clientId/contract": route(""),
     "POST /v1/clients/:clientId/contract/versions": route("/versions", { effectiveFrom: thisMonth, terms }),
     "POST /v1/clients/:clientId/contract/preview": route("/preview", { terms, usage: {} }),
+    // The client's own admins read its usage too.
+    "GET /v1/clients/:clientId/usage": {
+      sample: (w) => ({ path: `/v1/clients/${w.ids.clientA1}/usage?month=${thisMonth}` }),
+      probes: (w) => [
+        { as: "adminB", path: `/v1/clients/${w.ids.clientA1}/usage?month=${thisMonth}`, expect: 404 },
+        { as: "adminA", path: `/v1/clients/${w.ids.clientB1}/usage?month=${thisMonth}`, expect: 404 },
+        { as: "agentA1", path: `/v1/clients/${w.ids.clientA2}/usage?month=${thisMonth}`, expect: 404 },
+        { as: "agentA1", path: `/v1/clients/${w.ids.clientA1}/usage?month=${thisMonth}`, expect: 403 },
+        { as: "clientAdminA2", path: `/v1/clients/${w.ids.clientA1}/usage?month=${thisMonth}`, expect: 404 },
+        { as: "keyA1", path: `/v1/clients/${w.ids.clientA2}/usage?month=${thisMonth}`, expect: 404 },
+      ],
+      rereads: (w) => [{ as: "adminA", path: `/v1/clients/${w.ids.clientA1}/usage?month=${thisMonth}` }],
+    },
   };
 }
 

@@ -1,0 +1,90 @@
+import * as z from "zod";
+import { assertClientAccess, assertRole } from "../actor";
+import { queryPrefix } from "../common/batch";
+import { Outdesk } from "../dynamo";
+import { NotFound } from "../error";
+import { fn } from "../fn";
+import { dayIn } from "../sla/rollup";
+import { Channels } from "../ticket/constants";
+import { Month } from "./schema";
+
+const Counts = z.object({
+  ticketsCreated: z.number(),
+  ticketsSolved: z.number().describe("each ticket once per month, however often it was re-solved"),
+  ticketsReopened: z.number(),
+  contacts: z.record(z.enum(Channels), z.number()).describe("public staff replies, by the ticket's channel"),
+});
+type Counts = z.infer<typeof Counts>;
+
+export const UsageInfo = z
+  .object({
+    clientId: z.string(),
+    month: z.string(),
+    timeZone: z.string().describe("days and hours are the client's"),
+    monthToDate: z.boolean().describe("true while the month is not over in the client's time zone"),
+    totals: Counts,
+    days: z.array(Counts.extend({ day: z.string() })).describe("days with usage, in order"),
+    reads: z.number().describe("rollup items read: bounded by days and meters, not by tickets"),
+  })
+  .meta({ id: "BillingUsage" });
+export type UsageInfo = z.infer<typeof UsageInfo>;
+
+interface RollupItem {
+  day: string;
+  meter: string;
+  total?: number;
+  [hour: `h${number}`]: number | undefined;
+}
+
+const zero = (): Counts => ({
+  ticketsCreated: 0,
+  ticketsSolved: 0,
+  ticketsReopened: 0,
+  contacts: Object.fromEntries(Channels.map((c) => [c, 0])) as Counts["contacts"],
+});
+
+function add(into: Counts, meter: string, n: number) {
+  if (meter === "created") into.ticketsCreated += n;
+  else if (meter === "solved") into.ticketsSolved += n;
+  else if (meter === "reopened") into.ticketsReopened += n;
+  else if (meter.startsWith("contact_")) {
+    const channel = meter.slice("contact_".length) as keyof Counts["contacts"];
+    into.contacts[channel] = (into.contacts[channel] ?? 0) + n;
+  }
+}
+
+/** A month's rollup items of one client, raw (a busy month is a few thousand small items). */
+export async function monthRollups(providerId: string, clientId: string, month: string): Promise<RollupItem[]> {
+  return (await queryPrefix(`${providerId}#${clientId}`, `usr#${month}`)) as unknown as RollupItem[];
+}
+
+export namespace BillingUsage {
+  export const Info = UsageInfo;
+
+  /** Provider admins and the client's own admins read its metered usage of a month, live. */
+  export const month = fn(z.object({ clientId: z.string().max(64), month: Month }), async ({ clientId, month }) => {
+    const { providerId } = assertClientAccess(clientId);
+    assertRole("provider_admin", "client_admin");
+    const { data: client } = await Outdesk.entities.client.get({ providerId, clientId }).go();
+    if (!client) throw NotFound("Client");
+    const items = await monthRollups(providerId, clientId, month);
+    const totals = zero();
+    const byDay = new Map<string, Counts>();
+    for (const item of items) {
+      const n = item.total ?? 0;
+      add(totals, item.meter, n);
+      const day = byDay.get(item.day) ?? zero();
+      byDay.set(item.day, day);
+      add(day, item.meter, n);
+    }
+    return {
+      clientId,
+      month,
+      timeZone: client.timeZone,
+      monthToDate: dayIn(client.timeZone, Date.now()).slice(0, 7) <= month,
+      totals,
+      days: [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, counts]) => ({ day, ...counts })),
+      reads: items.length,
+    } satisfies UsageInfo;
+  });
+}

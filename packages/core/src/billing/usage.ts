@@ -1,0 +1,103 @@
+import { type Services, type Step, step } from "../common/transaction";
+import { dayIn, rollupShard } from "../sla/rollup";
+import type { TicketItem } from "../ticket/model";
+
+/** The meters ticket writes feed; time entries add worked and billable minutes. */
+export type TicketMeter = "created" | "solved" | "reopened" | `contact_${string}`;
+
+export interface UsageRecord {
+  meter: TicketMeter;
+  at: string;
+}
+
+const ENDED = new Set(["solved", "closed"]);
+const hours = new Map<string, Intl.DateTimeFormat>();
+
+/** The hour of the day (0–23) of an instant in a time zone. */
+export function hourIn(timeZone: string, at: string | number): number {
+  let format = hours.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", hourCycle: "h23" });
+    hours.set(timeZone, format);
+  }
+  return Number(format.format(new Date(at)));
+}
+
+/**
+ * What one ticket write meters, from the ticket before and after it and the messages it adds:
+ * a created ticket; a solve, once per ticket and month (a reopen and re-solve in the same month
+ * bills once); a reopen; and a contact per public staff reply, on the ticket's channel. `set`
+ * goes into the ticket patch (the month its solve was metered in).
+ */
+export function usageOf(
+  before: Pick<TicketItem, "status" | "solvedMeteredIn"> | null,
+  after: Pick<TicketItem, "status" | "channel">,
+  messages: readonly { visibility: string; authorType: string }[],
+  at: string,
+  timeZone: string,
+): { records: UsageRecord[]; set: { solvedMeteredIn?: string } } {
+  const records: UsageRecord[] = [];
+  const set: { solvedMeteredIn?: string } = {};
+  if (!before) records.push({ meter: "created", at });
+  const month = dayIn(timeZone, at).slice(0, 7);
+  const from = before?.status;
+  if (after.status === "solved" && from !== "solved" && from !== "closed" && before?.solvedMeteredIn !== month) {
+    records.push({ meter: "solved", at });
+    set.solvedMeteredIn = month;
+  }
+  if (from && ENDED.has(from) && !ENDED.has(after.status)) records.push({ meter: "reopened", at });
+  for (const m of messages)
+    if (m.visibility === "public" && m.authorType === "agent") records.push({ meter: `contact_${after.channel}`, at });
+  return { records, set };
+}
+
+/** The ledger items and rollup updates of a write's usage: one step each, in the write's transaction. */
+export function usageSteps(
+  services: Services,
+  ticket: Pick<TicketItem, "providerId" | "clientId" | "ticketId" | "key" | "channel">,
+  records: readonly UsageRecord[],
+  timeZone: string,
+  actorId: string | undefined,
+): Step[] {
+  if (records.length === 0) return [];
+  const { providerId, clientId, ticketId } = ticket;
+  const shard = rollupShard(ticketId);
+  const merged = new Map<string, { day: string; meter: string; add: Record<string, number> }>();
+  for (const r of records) {
+    const day = dayIn(timeZone, r.at);
+    const id = `${day}|${r.meter}`;
+    const cell = merged.get(id) ?? { day, meter: r.meter, add: {} };
+    merged.set(id, cell);
+    const hour = `h${hourIn(timeZone, r.at)}`;
+    cell.add[hour] = (cell.add[hour] ?? 0) + 1;
+    cell.add.total = (cell.add.total ?? 0) + 1;
+  }
+  return [
+    ...records.map((r, seq) =>
+      step(
+        services.usageEvent
+          .create({
+            providerId,
+            clientId,
+            month: dayIn(timeZone, r.at).slice(0, 7),
+            at: r.at,
+            ticketId,
+            seq,
+            ticketKey: ticket.key,
+            meter: r.meter,
+            channel: ticket.channel,
+            ...(actorId ? { actorId } : {}),
+          })
+          .commit(),
+      ),
+    ),
+    ...[...merged.values()].map((cell) =>
+      step(
+        services.usageRollup
+          .update({ providerId, clientId, day: cell.day, meter: cell.meter, shard })
+          .add(cell.add as never)
+          .commit(),
+      ),
+    ),
+  ];
+}
