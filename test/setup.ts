@@ -5,7 +5,7 @@ import { Log } from "@outdesk/core/log";
 import { ensureBuckets } from "@outdesk/local/mail/s3";
 import { LOCAL_MAIL_DOMAIN } from "@outdesk/local/paths";
 import { ensureTable } from "@outdesk/local/table";
-import { beforeAll, inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 
 /** Every test file gets its own table in the shared DynamoDB Local, and its own buckets in s3rver. */
 const fileId = randomUUID();
@@ -29,4 +29,13 @@ await Dynamo.ready();
 
 beforeAll(async () => {
   await Promise.all([ensureTable(Dynamo.raw(), tableName), ensureBuckets(buckets)]);
+});
+
+// The in-memory DynamoDB Local holds every file's table until the run ends: dropping each when its
+// file is done keeps the JVM's heap (and every later file's requests) from slowing down.
+afterAll(async () => {
+  const { DeleteTableCommand } = await import("@aws-sdk/client-dynamodb");
+  await Dynamo.raw()
+    .send(new DeleteTableCommand({ TableName: tableName }))
+    .catch(() => undefined);
 });

@@ -5,6 +5,7 @@ import { apiKeyEntity } from "./auth/api-key.entity";
 import { rateLimitEntity } from "./auth/rate-limit.entity";
 import { sessionEntity } from "./auth/session.entity";
 import { contractEntity } from "./billing/contract.entity";
+import { timeEntryEntity } from "./billing/time.entity";
 import { usageEventEntity, usageRollupEntity } from "./billing/usage.entity";
 import { calendarEntity, calendarVersionEntity } from "./calendar/calendar.entity";
 import { addressClaimEntity } from "./email/address-claim.entity";
@@ -73,6 +74,7 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       contract: contractEntity(),
       usageRollup: usageRollupEntity(),
       usageEvent: usageEventEntity(),
+      timeEntry: timeEntryEntity(),
       notificationMark: notificationMarkEntity(),
     },
     { client, table },

@@ -13,6 +13,7 @@ const prefixes = {
   event: "evt",
   calendar: "cal",
   slaPolicy: "slp",
+  timeEntry: "te",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

@@ -8,6 +8,8 @@
  * subject or a search box); its keys never change, so only a ticket's creation writes it. gsi9
  * is the SLA sweeper's: measured tickets by their next warning, breach or escalation, in a few
  * shards shared by every tenant (keys only; a ticket moves only when that instant does).
+ * gsi10 and gsi11 hold time entries only: by client and month (a billing period's drill-down)
+ * and by agent and date (the timesheet); small items, all projected.
  */
 import { TicketRowFields } from "./ticket/fields";
 
@@ -32,6 +34,8 @@ export const Table = {
     gsi7: { hashKey: "gsi7pk", rangeKey: "gsi7sk", projection: "keys-only" },
     gsi8: { hashKey: "gsi8pk", rangeKey: "gsi8sk", projection: "keys-only" },
     gsi9: { hashKey: "gsi9pk", rangeKey: "gsi9sk", projection: "keys-only" },
+    gsi10: { hashKey: "gsi10pk", rangeKey: "gsi10sk", projection: "all" },
+    gsi11: { hashKey: "gsi11pk", rangeKey: "gsi11sk", projection: "all" },
   } satisfies Record<string, GlobalIndex>,
   ttlAttribute: "expiresAt",
   stream: "new-and-old-images",

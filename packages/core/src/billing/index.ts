@@ -4,3 +4,4 @@ export { formatMoney, minorDigits } from "./money";
 export { BillingUsage } from "./month";
 export { rate } from "./rate";
 export * as BillingSchema from "./schema";
+export { TimeEntries } from "./time";

@@ -13,6 +13,10 @@ const Counts = z.object({
   ticketsSolved: z.number().describe("each ticket once per month, however often it was re-solved"),
   ticketsReopened: z.number(),
   contacts: z.record(z.enum(Channels), z.number()).describe("public staff replies, by the ticket's channel"),
+  workedMinutes: z.number().describe("approved time entries, every kind"),
+  handledMinutes: z.number().describe("approved entries that are billable or no charge (not do-not-bill)"),
+  billableMinutes: z.number().describe("approved billable entries, after the contract's rounding"),
+  noChargeMinutes: z.number(),
 });
 type Counts = z.infer<typeof Counts>;
 
@@ -41,12 +45,24 @@ const zero = (): Counts => ({
   ticketsSolved: 0,
   ticketsReopened: 0,
   contacts: Object.fromEntries(Channels.map((c) => [c, 0])) as Counts["contacts"],
+  workedMinutes: 0,
+  handledMinutes: 0,
+  billableMinutes: 0,
+  noChargeMinutes: 0,
 });
+
+const MINUTE_METERS = {
+  worked: "workedMinutes",
+  handled: "handledMinutes",
+  billable: "billableMinutes",
+  no_charge: "noChargeMinutes",
+} as const;
 
 function add(into: Counts, meter: string, n: number) {
   if (meter === "created") into.ticketsCreated += n;
   else if (meter === "solved") into.ticketsSolved += n;
   else if (meter === "reopened") into.ticketsReopened += n;
+  else if (meter in MINUTE_METERS) into[MINUTE_METERS[meter as keyof typeof MINUTE_METERS]] += n;
   else if (meter.startsWith("contact_")) {
     const channel = meter.slice("contact_".length) as keyof Counts["contacts"];
     into.contacts[channel] = (into.contacts[channel] ?? 0) + n;

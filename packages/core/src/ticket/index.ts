@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { canAccessClient, type TenantActor, useTenant } from "../actor";
 import { Attachments } from "../attachment";
+import { entryDraft, toEntryInfo } from "../billing/time";
 import { usageOf, usageSteps } from "../billing/usage";
 import { writeTime } from "../clock";
 import { readByKeys } from "../common/batch";
@@ -190,7 +191,7 @@ async function messageDraft(
 /** Hides what client admins must never see: internal notes and events, and how many notes a merge moved. */
 function pageFor(
   actor: TenantActor,
-  { ticket, messages, events, deliveries, olderMessages }: Thread & { ticket: TicketItem },
+  { ticket, messages, events, deliveries, timeEntries, olderMessages }: Thread & { ticket: TicketItem },
 ) {
   const staff = isStaff(actor);
   const withoutNotes = (value: unknown) => {
@@ -208,6 +209,7 @@ function pageFor(
         from: withoutNotes(event.from),
         to: withoutNotes(event.to),
       })),
+    timeEntries: staff ? timeEntries.map(toEntryInfo).sort((a, b) => a.startedAt.localeCompare(b.startedAt)) : [],
     olderMessages,
   };
   return page;
@@ -469,6 +471,18 @@ export namespace Ticket {
         ? await Outbound.draftReply({ client: ctx.client, ticket, thread: ctx.mailThread, message, cc: email?.cc })
         : undefined;
       if (outbound) message.mail = Outbound.mailMeta(outbound);
+      // Time logged with a reply becomes the agent's time entry (a draft until approved).
+      const entry =
+        staff && input.timeSpentMinutes > 0
+          ? entryDraft({
+              ticket: { providerId: ticket.providerId, clientId, ticketId, key: ticket.key },
+              agent: { id: actor.id, name: message.authorName },
+              minutes: input.timeSpentMinutes,
+              timeZone: ctx.client.timeZone,
+              at: now,
+              messageId: message.messageId,
+            })
+          : undefined;
       // The message is its own audit record; only a status change it causes is an event.
       const events: Plan["events"] = moved.status ? [{ field: "status", from, to: moved.status }] : [];
       const key = { providerId: ticket.providerId, clientId, ticketId };
@@ -478,14 +492,15 @@ export namespace Ticket {
           set,
           events,
           messages: [message],
-          ...(outbound
-            ? {
-                extra: (services) => [
+          extra: (services) => [
+            ...(outbound
+              ? [
                   ...Outbound.commits(services, key, { outbound }),
                   Outbound.threadStep(services, key, ctx.mailThread, [outbound.rfcMessageId]),
-                ],
-              }
-            : {}),
+                ]
+              : []),
+            ...(entry ? [step(services.timeEntry.create(entry).commit())] : []),
+          ],
         },
         version,
       );

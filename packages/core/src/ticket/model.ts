@@ -1,5 +1,6 @@
 import type { EntityItem } from "electrodb";
 import * as z from "zod";
+import { TimeEntryInfo } from "../billing/time";
 import { MailInfo, type MailMeta, type OutboundItem, toDeliveryInfo, toMailInfo } from "../email/model";
 import type { SlaState } from "../sla/clock";
 import { SlaInfo, type SlaRowEntry, slaInfo } from "../sla/view";
@@ -157,6 +158,7 @@ export const TicketPage = z
     ticket: TicketInfo,
     messages: z.array(MessageInfo),
     events: z.array(EventInfo),
+    timeEntries: z.array(TimeEntryInfo).describe("the time logged on the ticket; staff only ([] for client admins)"),
     olderMessages: OlderMessages,
   })
   .meta({ id: "TicketPage" });

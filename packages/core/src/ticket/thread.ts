@@ -1,5 +1,6 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { TimeEntryItem } from "../billing/time";
 import { byEntity, type RawItem } from "../common/batch";
 import { Cursor } from "../common/cursor";
 import { storedBytes } from "../common/size";
@@ -71,6 +72,7 @@ function parse(items: Record<string, unknown>[]) {
     messages: (entities.message.parse(of("message")).data as MessageItem[]).reverse(),
     events: (entities.ticketEvent.parse(of("ticketEvent")).data as EventItem[]).reverse(),
     deliveries: entities.outboundMail.parse(of("outboundMail")).data as OutboundItem[],
+    timeEntries: entities.timeEntry.parse(of("timeEntry")).data as TimeEntryItem[],
   };
 }
 
@@ -83,6 +85,8 @@ export interface Thread {
   events: EventItem[];
   /** Outbound mail of the ticket (sort keys `o#…`, read with the ticket): delivery states by message. */
   deliveries: OutboundItem[];
+  /** Time entries (sort keys `w#…`, read with the ticket). */
+  timeEntries: TimeEntryItem[];
   /** A cursor to the older messages, when the page stopped short of the first. */
   olderMessages: string | null;
 }

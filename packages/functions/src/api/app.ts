@@ -21,6 +21,7 @@ import { providerReport, sla } from "./sla";
 import { suppressions } from "./suppressions";
 import { ticketThread } from "./ticket-thread";
 import { tickets } from "./tickets";
+import { timeEntries, timesheets } from "./time";
 import { users } from "./users";
 
 /** JSON bodies above this are refused before parsing (413). */
@@ -74,6 +75,8 @@ export function createApp() {
   app.route("/v1/clients", sla);
   app.route("/v1/sla-report", providerReport);
   app.route("/v1/clients", contracts);
+  app.route("/v1/clients", timeEntries);
+  app.route("/v1/timesheets", timesheets);
   app.route("/v1/docs", docs);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -543,7 +543,64 @@ const spec: IsolationSpec = {
   ...slaPolicySpecs(),
   ...slaReportSpecs(),
   ...contractSpecs(),
+  ...timeSpecs(),
 };
+
+/** Time entries: staff serving the client log them (client admins 403), provider admins approve. */
+function timeSpecs(): IsolationSpec {
+  const base = (clientId: string, ticketId: string) => `/v1/clients/${clientId}/tickets/${ticketId}/time-entries`;
+  const ENTRY = "te_01jzzzzzzzzzzzzzzzzzzzzzzz";
+  const rereads = (w: World) => [
+    { as: "adminA" as const, path: base(w.ids.clientA1, w.ids.ticketA1) },
+    { as: "adminA" as const, path: base(w.ids.clientA2, w.ids.ticketA2) },
+  ];
+  const route = (rest: string, body: unknown, staffStatus?: 403 | 404): RouteIsolation => ({
+    sample: (w) => ({ path: `${base(w.ids.clientA1, w.ids.ticketA1)}${rest}`, body }),
+    probes: (w) => [
+      { as: "adminB", path: `${base(w.ids.clientA1, w.ids.ticketA1)}${rest}`, body, expect: 404 },
+      { as: "adminA", path: `${base(w.ids.clientB1, w.ids.ticketB1)}${rest}`, body, expect: 404 },
+      { as: "adminA", path: `${base(w.ids.clientA2, w.ids.ticketA1)}${rest}`, body, expect: 404 },
+      { as: "agentA1", path: `${base(w.ids.clientA2, w.ids.ticketA2)}${rest}`, body, expect: 404 },
+      { as: "clientAdminA2", path: `${base(w.ids.clientA1, w.ids.ticketA1)}${rest}`, body, expect: 404 },
+      { as: "clientAdminA1", path: `${base(w.ids.clientA1, w.ids.ticketA1)}${rest}`, body, expect: 403 },
+      { as: "keyA1", path: `${base(w.ids.clientA2, w.ids.ticketA2)}${rest}`, body, expect: 404 },
+      ...(staffStatus === 404
+        ? [
+            {
+              as: "agentA1" as const,
+              path: `${base(w.ids.clientA1, w.ids.ticketA1)}${rest}`,
+              body,
+              expect: 404 as const,
+            },
+          ]
+        : []),
+    ],
+    rereads,
+  });
+  return {
+    "GET /v1/clients/:clientId/tickets/:ticketId/time-entries": route("", undefined),
+    "POST /v1/clients/:clientId/tickets/:ticketId/time-entries": route("", { minutes: 5 }),
+    // A made-up entry id: even staff of the client get 404 for what does not exist.
+    "PATCH /v1/clients/:clientId/tickets/:ticketId/time-entries/:entryId": route(`/${ENTRY}`, { minutes: 5 }, 404),
+    "DELETE /v1/clients/:clientId/tickets/:ticketId/time-entries/:entryId": route(`/${ENTRY}`, undefined, 404),
+    "POST /v1/clients/:clientId/tickets/:ticketId/time-entries/:entryId/approve": route(`/${ENTRY}/approve`, {}, 403),
+    "POST /v1/clients/:clientId/tickets/:ticketId/time-entries/:entryId/reopen": route(`/${ENTRY}/reopen`, {}, 403),
+    "GET /v1/timesheets/:agentId": {
+      sample: (w) => ({ path: `/v1/timesheets/${w.ids.agentA1}?week=2026-11-02` }),
+      probes: (w) => [
+        { as: "adminB", path: `/v1/timesheets/${w.ids.agentA1}?week=2026-11-02`, expect: 200 },
+        { as: "agentA1", path: `/v1/timesheets/${w.ids.adminA}?week=2026-11-02`, expect: 403 },
+        { as: "clientAdminA1", path: `/v1/timesheets/${w.ids.agentA1}?week=2026-11-02`, expect: 403 },
+        { as: "keyA1", path: `/v1/timesheets/${w.ids.agentA1}?week=2026-11-02`, expect: 403 },
+      ],
+      rereads: (w) => [{ as: "adminA", path: `/v1/timesheets/${w.ids.agentA1}?week=2026-11-02` }],
+      hidden: (w) => [
+        // Another provider's admin asking for A's agent reads B's partition: nothing of A's.
+        { as: "adminB", path: `/v1/timesheets/${w.ids.agentA1}?week=2026-11-02`, mustNotContain: [w.ids.ticketA1] },
+      ],
+    },
+  };
+}
 
 /** Contracts are the provider admins': other roles get 403 on a served client, 404 on any other. */
 function contractSpecs(): IsolationSpec {

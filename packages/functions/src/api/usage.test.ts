@@ -50,6 +50,10 @@ describe("metered usage", () => {
       ticketsSolved: 1,
       ticketsReopened: 1,
       contacts: { email: 0, web: 0, api: 0, phone: 0, chat: 2 },
+      workedMinutes: 0,
+      handledMinutes: 0,
+      billableMinutes: 0,
+      noChargeMinutes: 0,
     });
     expect(usage.days).toHaveLength(1);
     expect(usage.monthToDate).toBe(true);
