@@ -5,6 +5,7 @@ import { apiKeyEntity } from "./auth/api-key.entity";
 import { rateLimitEntity } from "./auth/rate-limit.entity";
 import { sessionEntity } from "./auth/session.entity";
 import { contractEntity } from "./billing/contract.entity";
+import { billingPeriodEntity } from "./billing/period.entity";
 import { timeEntryEntity } from "./billing/time.entity";
 import { usageEventEntity, usageRollupEntity } from "./billing/usage.entity";
 import { calendarEntity, calendarVersionEntity } from "./calendar/calendar.entity";
@@ -75,6 +76,7 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       usageRollup: usageRollupEntity(),
       usageEvent: usageEventEntity(),
       timeEntry: timeEntryEntity(),
+      billingPeriod: billingPeriodEntity(),
       notificationMark: notificationMarkEntity(),
     },
     { client, table },

@@ -170,6 +170,15 @@ export namespace Contracts {
         ["effectiveFrom"],
         `a past month keeps the terms it was rated on: ${addMonths(thisMonth, -1)} or later`,
       );
+    const { data: locked } = await Outdesk.entities.billingPeriod.query
+      .byMonth({ providerId, clientId: input.clientId })
+      .go({ pages: "all", attributes: ["month"] });
+    const lastLocked = locked
+      .map((p) => p.month)
+      .sort()
+      .pop();
+    if (lastLocked && effectiveFrom <= lastLocked)
+      throw InvalidField(["effectiveFrom"], `${lastLocked} is locked for billing: a new version starts after it`);
     const versions = toInfo(input.clientId, item).versions;
     if (versions.length >= MAX_CONTRACT_VERSIONS)
       throw InvalidField(["effectiveFrom"], `at most ${MAX_CONTRACT_VERSIONS} versions`);

@@ -4,4 +4,5 @@ export { formatMoney, minorDigits } from "./money";
 export { BillingUsage } from "./month";
 export { rate } from "./rate";
 export * as BillingSchema from "./schema";
+export { type BillingStatement, BillingStatements } from "./statement";
 export { TimeEntries } from "./time";

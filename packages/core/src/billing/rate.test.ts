@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { bandAt, bandsOf, hourMiddle } from "./bands";
 import { computeCredits, earnBacks } from "./credits";
 import { formatMoney, minorDigits, roundMinor } from "./money";
 import { noBands, rate, type Usage } from "./rate";
@@ -275,5 +276,38 @@ describe("SLA credits", () => {
     ]);
     expect(earnBacks(history, "2026-11", new Map([["Chat", false]]))).toEqual([]);
     expect(earnBacks(history.slice(1), "2026-11", new Map([["Chat", true]]))).toEqual([]);
+  });
+});
+
+describe("after-hours bands", () => {
+  const berlin = [
+    {
+      effectiveFrom: 0,
+      schedule: {
+        timeZone: "Europe/Berlin",
+        alwaysOpen: false,
+        hours: (["mon", "tue", "wed", "thu", "fri"] as const).map((day) => ({ day, from: "09:00", to: "17:00" })),
+        holidays: [{ date: "2025-12-25", name: "Christmas Day", yearly: true }],
+      },
+    },
+  ];
+  it("classifies each hour of the client's day on the contract's calendar, across zones", () => {
+    // A New York client's hours, on a Berlin calendar: 04:00 in New York is 10:00 in Berlin.
+    const band = (day: string, hour: number, zone = "Europe/Berlin") => bandAt(berlin, hourMiddle(day, hour, zone));
+    expect(band("2026-12-07", 10)).toBe("business");
+    expect(band("2026-12-07", 20)).toBe("afterHours");
+    expect(band("2026-12-05", 10)).toBe("weekend");
+    expect(band("2026-12-25", 10)).toBe("holiday");
+    expect(band("2026-12-07", 4, "America/New_York")).toBe("business");
+    expect(
+      bandsOf(
+        [
+          { day: "2026-12-07", hours: { h8: 30, h9: 60, h17: 15 } },
+          { day: "2026-12-06", hours: { h12: 45 } },
+        ],
+        "Europe/Berlin",
+        berlin,
+      ),
+    ).toEqual({ business: 60, afterHours: 45, weekend: 45, holiday: 0 });
   });
 });

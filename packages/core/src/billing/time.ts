@@ -1,6 +1,6 @@
 import type { EntityItem } from "electrodb";
 import * as z from "zod";
-import { assertClientAccess, assertRole, canAccessClient, type TenantActor } from "../actor";
+import { assertClientAccess, assertRole, canAccessClient, type TenantActor, useTenant } from "../actor";
 import { writeTime } from "../clock";
 import { readByKeys } from "../common/batch";
 import { primaryKey } from "../common/keys";
@@ -207,6 +207,14 @@ async function context(clientId: string, ticketId: string, entryId?: string) {
   return { providerId, ticket, client, entry, versions };
 }
 
+/** A locked billing month takes no more time: its statement was rated without it. */
+async function assertOpenMonth(providerId: string, clientId: string, month: string) {
+  const { data } = await Outdesk.entities.billingPeriod
+    .get({ providerId, clientId, month })
+    .go({ attributes: ["month"] });
+  if (data) throw InvalidField(["startedAt"], `${month} is locked for billing: its statement never changes`);
+}
+
 function stale(entry: TimeEntryItem) {
   return Conflict("The time entry changed since you read it; reload and retry", { currentVersion: entry.version });
 }
@@ -246,6 +254,7 @@ export namespace TimeEntries {
         at: startedAt ? new Date(Date.parse(startedAt) + input.minutes * MINUTE).toISOString() : now,
         workType: input.workType,
       });
+      await assertOpenMonth(providerId, clientId, draft.month);
       const item: TimeEntryItem = {
         ...draft,
         billing: input.billing,
@@ -274,6 +283,8 @@ export namespace TimeEntries {
       if (version !== undefined && version !== entry.version) throw stale(entry);
       const startedAt = change.startedAt ? new Date(change.startedAt).toISOString() : entry.startedAt;
       const date = dayIn(client.timeZone, startedAt);
+      for (const month of new Set([entry.month, date.slice(0, 7)]))
+        await assertOpenMonth(entry.providerId, clientId, month);
       const next: TimeEntryItem = {
         ...entry,
         ...(change.minutes !== undefined ? { minutes: change.minutes } : {}),
@@ -300,86 +311,69 @@ export namespace TimeEntries {
     },
   );
 
+  const EntryRef = z.object({
+    clientId: z.string().max(64),
+    ticketId: z.string().max(64),
+    entryId: z.string().max(64),
+    version: z.number().int().positive().optional(),
+  });
+
   /**
-   * Provider admins approve a draft: its billable minutes are rounded by the contract version
-   * of its month, and the usage rollups count it, in one transaction with the entry.
+   * Approves a draft or reopens an approved entry (provider admins): the entry and the usage
+   * rollups it adds to (or gives back) in one transaction, conditional on the state read.
    */
-  export const approve = fn(
-    z.object({
-      clientId: z.string().max(64),
-      ticketId: z.string().max(64),
-      entryId: z.string().max(64),
-      version: z.number().int().positive().optional(),
-    }),
-    async ({ clientId, ticketId, entryId, version }) => {
-      staff(clientId);
-      const actor = assertRole("provider_admin");
-      const { client, entry, versions } = await context(clientId, ticketId, entryId);
-      if (!entry) throw NotFound("Time entry");
-      if (entry.status !== "draft") throw Conflict("The entry is approved already");
-      if (version !== undefined && version !== entry.version) throw stale(entry);
-      const terms = versionFor(versions, entry.month)?.terms;
-      const rounding = terms?.rounding ?? { incrementMinutes: 1, minimumMinutes: 0 };
-      const now = writeTime();
-      const approved: TimeEntryItem = {
+  async function move(
+    { clientId, ticketId, entryId, version }: z.infer<typeof EntryRef>,
+    from: TimeEntryItem["status"],
+    next: (entry: TimeEntryItem, ctx: Awaited<ReturnType<typeof context>>, now: string) => TimeEntryItem,
+  ) {
+    staff(clientId);
+    assertRole("provider_admin");
+    const ctx = await context(clientId, ticketId, entryId);
+    const entry = ctx.entry;
+    if (!entry) throw NotFound("Time entry");
+    if (entry.status !== from)
+      throw Conflict(from === "draft" ? "The entry is approved already" : "The entry is a draft already");
+    if (version !== undefined && version !== entry.version) throw stale(entry);
+    await assertOpenMonth(entry.providerId, clientId, entry.month);
+    const moved = { ...next(entry, ctx, writeTime()), version: entry.version + 1 };
+    const approving = from === "draft";
+    await writeTransaction((services) => [
+      step(
+        services.timeEntry
+          .put(moved)
+          .where((attr, op) => `${op.eq(attr.version, entry.version)} AND ${op.eq(attr.status, from)}`)
+          .commit(),
+        stale(entry),
+      ),
+      ...rollupSteps(services, approving ? moved : entry, ctx.client.timeZone, approving ? 1 : -1),
+    ]);
+    return toEntryInfo(moved);
+  }
+
+  /** Approval rounds the billable minutes by the contract version of the entry's month. */
+  export const approve = fn(EntryRef, (input) =>
+    move(input, "draft", (entry, { versions }, now) => {
+      const rounding = versionFor(versions, entry.month)?.terms.rounding ?? { incrementMinutes: 1, minimumMinutes: 0 };
+      return {
         ...entry,
         status: "approved",
         billedMinutes: entry.billing === "billable" ? roundedMinutes(entry.minutes, rounding) : 0,
-        approvedBy: actor.id,
+        approvedBy: useTenant().id,
         approvedAt: now,
         updatedAt: now,
-        version: entry.version + 1,
       };
-      await writeTransaction((services) => [
-        step(
-          services.timeEntry
-            .put(approved)
-            .where((attr, op) => `${op.eq(attr.version, entry.version)} AND ${op.eq(attr.status, "draft")}`)
-            .commit(),
-          stale(entry),
-        ),
-        ...rollupSteps(services, approved, client.timeZone, 1),
-      ]);
-      return toEntryInfo(approved);
-    },
+    }),
   );
 
-  /** Provider admins reopen an approved entry: the rollups give its minutes back. */
-  export const reopen = fn(
-    z.object({
-      clientId: z.string().max(64),
-      ticketId: z.string().max(64),
-      entryId: z.string().max(64),
-      version: z.number().int().positive().optional(),
-    }),
-    async ({ clientId, ticketId, entryId, version }) => {
-      staff(clientId);
-      assertRole("provider_admin");
-      const { client, entry } = await context(clientId, ticketId, entryId);
-      if (!entry) throw NotFound("Time entry");
-      if (entry.status !== "approved") throw Conflict("The entry is a draft already");
-      if (version !== undefined && version !== entry.version) throw stale(entry);
-      const now = writeTime();
-      const { approvedAt: _, approvedBy: __, ...rest } = entry;
-      const draft: TimeEntryItem = {
-        ...rest,
-        status: "draft",
-        billedMinutes: 0,
-        updatedAt: now,
-        version: entry.version + 1,
-      };
-      await writeTransaction((services) => [
-        step(
-          services.timeEntry
-            .put(draft)
-            .where((attr, op) => `${op.eq(attr.version, entry.version)} AND ${op.eq(attr.status, "approved")}`)
-            .commit(),
-          stale(entry),
-        ),
-        ...rollupSteps(services, entry, client.timeZone, -1),
-      ]);
-      return toEntryInfo(draft);
-    },
+  /** Reopening gives the entry's minutes back to the month's usage. */
+  export const reopen = fn(EntryRef, (input) =>
+    move(input, "approved", ({ approvedAt: _, approvedBy: __, ...entry }, _ctx, now) => ({
+      ...entry,
+      status: "draft",
+      billedMinutes: 0,
+      updatedAt: now,
+    })),
   );
 
   /** A draft is deleted by its author or a provider admin; an approved one is reopened first. */

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { BillingUsage, Contracts } from "@outdesk/core/billing";
+import { BillingStatements, BillingUsage, Contracts } from "@outdesk/core/billing";
 import { Month } from "@outdesk/core/billing/schema";
 import * as z from "zod";
 import { router } from "./context";
@@ -80,4 +80,68 @@ contracts
       responses: { 200: json(BillingUsage.Info, "The month's usage"), ...commonErrors },
     }),
     async (c) => c.json(await BillingUsage.month({ ...c.req.valid("param"), ...c.req.valid("query") }), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/billing-statements",
+      tags,
+      summary: "A client's locked billing months, newest first (provider admins and the client's admins)",
+      security: bearer,
+      request: { params },
+      responses: {
+        200: json(
+          z.object({ items: z.array(z.object({ month: z.string(), lockedAt: z.string(), lockedBy: z.string() })) }),
+          "Locked months",
+        ),
+        ...commonErrors,
+      },
+    }),
+    async (c) => c.json(await BillingStatements.periods(c.req.valid("param")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/billing-statements/{month}",
+      tags,
+      summary: "A month's billing statement: locked as it was, or rated now (open, provisional)",
+      description:
+        "Lines (quantity, unit price, amount in minor units, working), SLA credits computed from the frozen SLA statement with their working, earn-backs and totals. Provider admins and the client's own admins see the same numbers.",
+      security: bearer,
+      request: { params: params.extend({ month: Month }) },
+      responses: { 200: json(BillingStatements.Info, "The statement"), ...commonErrors },
+    }),
+    async (c) => c.json(await BillingStatements.get(c.req.valid("param")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/billing-statements/{month}/csv",
+      tags,
+      summary: "A month's billing statement as CSV (cells a spreadsheet would run are prefixed with ')",
+      security: bearer,
+      request: { params: params.extend({ month: Month }) },
+      responses: { 200: { description: "text/csv", content: { "text/csv": { schema: z.string() } } }, ...commonErrors },
+    }),
+    async (c) => {
+      const { clientId, month } = c.req.valid("param");
+      const statement = await BillingStatements.get({ clientId, month });
+      c.header("content-type", "text/csv; charset=utf-8");
+      c.header("content-disposition", `attachment; filename="billing-${month}.csv"`);
+      return c.body(BillingStatements.csv(statement), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{clientId}/billing-statements",
+      tags,
+      summary: "Lock a finished month's billing statement (provider admins; once)",
+      description:
+        "Rates the month under its contract version, with SLA credits from the month's frozen SLA statement (freeze it first when the contract has credit terms), and stores it: it never changes after. 409 when locked already; 400 at `month` when it is not over in the client's time zone.",
+      security: bearer,
+      request: { params, body: jsonBody(z.strictObject({ month: Month }).meta({ id: "BillingLockInput" })) },
+      responses: { 201: json(BillingStatements.Info, "The locked statement"), ...commonErrors, ...conflictError },
+    }),
+    async (c) => c.json(await BillingStatements.lock({ ...c.req.valid("json"), ...c.req.valid("param") }), 201),
   );

@@ -623,10 +623,41 @@ function contractSpecs(): IsolationSpec {
       { as: "adminA", path: base(w.ids.clientA2) },
     ],
   });
+  // Statements: provider admins and the client's own admins; agents 403.
+  const billing = (rest: string, body?: unknown): RouteIsolation => {
+    const at = (clientId: string) => `/v1/clients/${clientId}/billing-statements${rest}`;
+    return {
+      sample: (w) => ({ path: at(w.ids.clientA1), body }),
+      probes: (w) => [
+        { as: "adminB", path: at(w.ids.clientA1), body, expect: 404 },
+        { as: "adminA", path: at(w.ids.clientB1), body, expect: 404 },
+        { as: "agentA1", path: at(w.ids.clientA2), body, expect: 404 },
+        { as: "agentA1", path: at(w.ids.clientA1), body, expect: 403 },
+        { as: "clientAdminA2", path: at(w.ids.clientA1), body, expect: 404 },
+        { as: "keyA1", path: at(w.ids.clientA2), body, expect: 404 },
+      ],
+      rereads: (w) => [{ as: "adminA", path: `/v1/clients/${w.ids.clientA1}/billing-statements` }],
+    };
+  };
   return {
     "GET /v1/clients/:clientId/contract": route(""),
     "POST /v1/clients/:clientId/contract/versions": route("/versions", { effectiveFrom: thisMonth, terms }),
     "POST /v1/clients/:clientId/contract/preview": route("/preview", { terms, usage: {} }),
+    "GET /v1/clients/:clientId/billing-statements": billing(""),
+    "GET /v1/clients/:clientId/billing-statements/:month": billing("/2026-09"),
+    "GET /v1/clients/:clientId/billing-statements/:month/csv": billing("/2026-09/csv"),
+    "POST /v1/clients/:clientId/billing-statements": {
+      ...billing("", { month: "2026-09" }),
+      probes: (w) => [
+        ...billing("", { month: "2026-09" }).probes(w),
+        {
+          as: "clientAdminA1",
+          path: `/v1/clients/${w.ids.clientA1}/billing-statements`,
+          body: { month: "2026-09" },
+          expect: 403,
+        },
+      ],
+    },
     // The client's own admins read its usage too.
     "GET /v1/clients/:clientId/usage": {
       sample: (w) => ({ path: `/v1/clients/${w.ids.clientA1}/usage?month=${thisMonth}` }),

@@ -1,0 +1,78 @@
+import { openIntervals, type Timeline } from "../calendar/math";
+import { dayIn } from "../sla/rollup";
+import { type Bands, noBands } from "./rate";
+
+const HOUR = 3_600_000;
+const weekdays = new Map<string, Intl.DateTimeFormat>();
+const walls = new Map<string, Intl.DateTimeFormat>();
+
+function weekdayIn(timeZone: string, at: number): string {
+  let format = weekdays.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short" });
+    weekdays.set(timeZone, format);
+  }
+  return format.format(new Date(at));
+}
+
+/** The wall-clock time of an instant in a zone, read as if it were UTC (epoch ms). */
+function wallAsUtc(timeZone: string, at: number): number {
+  let format = walls.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    walls.set(timeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+}
+
+/** The middle of an hour of a day in a zone, as an instant: where an hour's minutes are classified. */
+export function hourMiddle(day: string, hour: number, timeZone: string): number {
+  const wall = Date.parse(`${day}T00:00:00Z`) + hour * HOUR + HOUR / 2;
+  let at = wall;
+  for (let i = 0; i < 2; i++) at = wall - (wallAsUtc(timeZone, at) - at);
+  return at;
+}
+
+export type Band = keyof Bands;
+
+/**
+ * Which band an instant falls in on a business calendar: business when it is open; else a holiday
+ * when its date (in the calendar's zone) is one; else weekend on Saturday and Sunday; else after
+ * hours. Classified per hour of the usage rollups, at the hour's middle.
+ */
+export function bandAt(timeline: Timeline, at: number): Band {
+  if (openIntervals(timeline, at, at + 1).length > 0) return "business";
+  const version = timeline.findLast((v) => v.effectiveFrom <= at) ?? timeline[0]!;
+  const { timeZone, holidays } = version.schedule;
+  const date = dayIn(timeZone, at);
+  const holiday = holidays.some((h) => h.date === date || (h.yearly && h.date.slice(5) === date.slice(5)));
+  if (holiday) return "holiday";
+  const weekday = weekdayIn(timeZone, at);
+  return weekday === "Sat" || weekday === "Sun" ? "weekend" : "afterHours";
+}
+
+/** Minutes by band from per-hour counts of days in the client's zone; no calendar: all business. */
+export function bandsOf(
+  cells: readonly { day: string; hours: Record<string, number | undefined> }[],
+  clientZone: string,
+  timeline: Timeline | null,
+): Bands {
+  const bands = noBands();
+  for (const { day, hours } of cells) {
+    for (let h = 0; h < 24; h++) {
+      const minutes = hours[`h${h}`] ?? 0;
+      if (!minutes) continue;
+      bands[timeline ? bandAt(timeline, hourMiddle(day, h, clientZone)) : "business"] += minutes;
+    }
+  }
+  return bands;
+}

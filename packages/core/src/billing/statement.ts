@@ -1,0 +1,292 @@
+import * as z from "zod";
+import { assertClientAccess, assertRole } from "../actor";
+import { Calendar } from "../calendar";
+import type { Timeline } from "../calendar/math";
+import { readByKeys } from "../common/batch";
+import { primaryKey } from "../common/keys";
+import { isConditionFailure } from "../common/transaction";
+import { Outdesk } from "../dynamo";
+import { Conflict, InvalidField, NotFound } from "../error";
+import { fn } from "../fn";
+import { SlaReports, type StatementInfo as SlaStatement } from "../sla/report";
+import { dayIn } from "../sla/rollup";
+import type { Metric, Priority } from "../sla/schema";
+import { bandsOf } from "./bands";
+import { type ContractVersion, versionFor } from "./contract";
+import { addMonths, type CreditHistory, type CreditResult, computeCredits, earnBacks } from "./credits";
+import { formatMoney, minorDigits } from "./money";
+import { monthRollups } from "./month";
+import { type Line, rate, type Usage } from "./rate";
+import { Month } from "./schema";
+
+export interface BillingStatement {
+  clientId: string;
+  clientName: string;
+  month: string;
+  timeZone: string;
+  currency: string;
+  status: "open" | "provisional" | "locked";
+  contract: { number: number; name: string; effectiveFrom: string };
+  usage: Usage;
+  lines: Line[];
+  credits: CreditResult | null;
+  /** Why no credits were computed, when the contract has credit terms (the SLA statement is not frozen yet). */
+  creditNote: string | null;
+  earnBacks: { name: string; month: string; amount: number }[];
+  totals: { charges: number; credits: number; earnBack: number; total: number };
+  carryOut: Record<number, number>;
+  lockedAt: string | null;
+  lockedBy: string | null;
+}
+
+export const BillingStatementInfo = z
+  .object({
+    clientId: z.string(),
+    clientName: z.string(),
+    month: z.string(),
+    timeZone: z.string(),
+    currency: z.string(),
+    status: z
+      .enum(["open", "provisional", "locked"])
+      .describe("open: month not over; provisional: re-rated on every read; locked: never changes"),
+    contract: z.object({ number: z.number(), name: z.string(), effectiveFrom: z.string() }),
+    usage: z.any().describe("the month's metered usage the lines were rated on (minutes by band)"),
+    lines: z.array(z.any()).describe("BillingLine: quantity, unit price, amount (minor units) and working"),
+    credits: z.any().nullable().describe("SLA credits with their working, from the frozen SLA statement"),
+    creditNote: z.string().nullable(),
+    earnBacks: z.array(z.object({ name: z.string(), month: z.string(), amount: z.number() })),
+    totals: z.object({ charges: z.number(), credits: z.number(), earnBack: z.number(), total: z.number() }),
+    carryOut: z.record(z.string(), z.number()),
+    lockedAt: z.string().nullable(),
+    lockedBy: z.string().nullable(),
+  })
+  .meta({ id: "BillingStatement" });
+
+const MINUTE_METERS = new Set(["handled", "billable"]);
+
+function monthOver(month: string, timeZone: string): boolean {
+  return dayIn(timeZone, Date.now()).slice(0, 7) > month;
+}
+
+/** The month's usage from its rollups: ticket counts, and minutes by band on the contract's calendar. */
+async function usageOf(
+  providerId: string,
+  clientId: string,
+  month: string,
+  clientZone: string,
+  timeline: Timeline | null,
+): Promise<Usage> {
+  const items = await monthRollups(providerId, clientId, month);
+  const usage: Usage = {
+    ticketsCreated: 0,
+    ticketsSolved: 0,
+    contacts: {},
+    handledMinutes: bandsOf([], clientZone, null),
+    billableMinutes: bandsOf([], clientZone, null),
+  };
+  const cells: Record<string, { day: string; hours: Record<string, number | undefined> }[]> = {
+    handled: [],
+    billable: [],
+  };
+  for (const item of items) {
+    const n = item.total ?? 0;
+    if (item.meter === "created") usage.ticketsCreated += n;
+    else if (item.meter === "solved") usage.ticketsSolved += n;
+    else if (item.meter.startsWith("contact_")) {
+      const channel = item.meter.slice("contact_".length) as keyof Usage["contacts"];
+      usage.contacts[channel] = (usage.contacts[channel] ?? 0) + n;
+    } else if (MINUTE_METERS.has(item.meter)) cells[item.meter]!.push({ day: item.day, hours: item as never });
+  }
+  usage.handledMinutes = bandsOf(cells.handled!, clientZone, timeline);
+  usage.billableMinutes = bandsOf(cells.billable!, clientZone, timeline);
+  return usage;
+}
+
+/** What the frozen SLA statement measured for a metric (and priority). */
+function measuredIn(sla: SlaStatement) {
+  return (metric: Metric, priority: Priority | null) => {
+    const row = sla.report.metrics.find((m) => m.metric === metric);
+    const cell = priority ? row?.byPriority.find((p) => p.priority === priority) : row?.total;
+    return { met: cell?.met ?? 0, breached: cell?.breached ?? 0 };
+  };
+}
+
+async function load(clientId: string, month: string) {
+  const { providerId } = assertClientAccess(clientId);
+  const months = [1, 2, 3].map((n) => addMonths(month, -n));
+  const of = await readByKeys([
+    primaryKey(Outdesk.entities.client, { providerId, clientId }),
+    primaryKey(Outdesk.entities.contract, { providerId, clientId }),
+    primaryKey(Outdesk.entities.billingPeriod, { providerId, clientId, month }),
+    primaryKey(Outdesk.entities.slaStatement, { providerId, clientId, month }),
+    ...months.map((m) => primaryKey(Outdesk.entities.billingPeriod, { providerId, clientId, month: m })),
+  ]);
+  const client = Outdesk.entities.client.parse(of("client")).data[0];
+  if (!client) throw NotFound("Client");
+  const periods = Outdesk.entities.billingPeriod.parse(of("billingPeriod")).data;
+  return {
+    providerId,
+    client,
+    versions: (Outdesk.entities.contract.parse(of("contract")).data[0]?.versions ?? []) as ContractVersion[],
+    locked: periods.find((p) => p.month === month),
+    earlier: periods.filter((p) => p.month !== month).sort((a, b) => a.month.localeCompare(b.month)),
+    sla: Outdesk.entities.slaStatement.parse(of("slaStatement")).data[0]?.body as SlaStatement | undefined,
+  };
+}
+
+/** Rates a month under the contract version in force then; pure but for the reads `load` made. */
+async function rateMonth(ctx: Awaited<ReturnType<typeof load>>, month: string): Promise<BillingStatement> {
+  const { providerId, client } = ctx;
+  const version = versionFor(ctx.versions, month);
+  if (!version) throw InvalidField(["month"], `no contract version prices ${month}`);
+  const { terms } = version;
+  const timeline = terms.multipliers
+    ? Calendar.timeline((await Calendar.get({ calendarId: terms.multipliers.calendarId })).versions)
+    : null;
+  const usage = await usageOf(providerId, client.clientId, month, client.timeZone, timeline);
+  const previous = ctx.earlier.find((p) => p.month === addMonths(month, -1))?.statement as BillingStatement | undefined;
+  const rated = rate(terms, usage, previous?.carryOut ?? {});
+  let credits: CreditResult | null = null;
+  let creditNote: string | null = null;
+  let backs: BillingStatement["earnBacks"] = [];
+  if (terms.slaCredits) {
+    if (!ctx.sla) creditNote = `SLA credits are computed from the frozen SLA statement of ${month}: freeze it first`;
+    else {
+      credits = computeCredits(terms.slaCredits, {
+        monthlyFee: rated.monthlyFee,
+        currency: terms.currency,
+        measured: measuredIn(ctx.sla),
+        ticketsCreated: usage.ticketsCreated,
+      });
+      if (terms.slaCredits.earnBack) {
+        const history: CreditHistory[] = ctx.earlier.map((p) => {
+          const s = p.statement as BillingStatement;
+          return {
+            month: p.month,
+            allocations: (s.credits?.allocations ?? []).map((a) => ({
+              name: a.name,
+              credit: a.credit,
+              met: a.compliance !== null && a.compliance >= a.targetPercent,
+            })),
+          };
+        });
+        const now = new Map(
+          credits.allocations.map((a) => [a.name, a.compliance !== null && a.compliance >= a.targetPercent]),
+        );
+        backs = earnBacks(history, month, now);
+      }
+    }
+  }
+  const creditTotal = credits?.total ?? 0;
+  const earnBack = backs.reduce((sum, b) => sum + b.amount, 0);
+  return {
+    clientId: client.clientId,
+    clientName: client.name,
+    month,
+    timeZone: client.timeZone,
+    currency: terms.currency,
+    status: monthOver(month, client.timeZone) ? "provisional" : "open",
+    contract: { number: version.number, name: terms.name, effectiveFrom: version.effectiveFrom },
+    usage,
+    lines: rated.lines,
+    credits,
+    creditNote,
+    earnBacks: backs,
+    totals: {
+      charges: rated.charges,
+      credits: -creditTotal,
+      earnBack,
+      total: rated.charges - creditTotal + earnBack,
+    },
+    carryOut: rated.carryOut,
+    lockedAt: null,
+    lockedBy: null,
+  };
+}
+
+/** Provider admins read any client's statement; client admins their own client's. */
+function reader() {
+  return assertRole("provider_admin", "client_admin");
+}
+
+export namespace BillingStatements {
+  export const Info = BillingStatementInfo;
+  export const MonthInput = z.object({ clientId: z.string().max(64), month: Month });
+
+  /** A month's statement: the locked one as it was, or the month rated now (open, provisional). */
+  export const get = fn(MonthInput, async ({ clientId, month }) => {
+    const ctx = await load(clientId, month);
+    reader();
+    if (ctx.locked) return ctx.locked.statement as BillingStatement;
+    return rateMonth(ctx, month);
+  });
+
+  /** Provider admins lock a finished month once; its statement never changes after. */
+  export const lock = fn(MonthInput, async ({ clientId, month }) => {
+    const ctx = await load(clientId, month);
+    const actor = assertRole("provider_admin");
+    if (ctx.locked) throw Conflict(`${month} is locked already`);
+    if (!monthOver(month, ctx.client.timeZone))
+      throw InvalidField(["month"], `the month is not over yet in ${ctx.client.timeZone}`);
+    const rated = await rateMonth(ctx, month);
+    if (rated.creditNote) throw InvalidField(["month"], rated.creditNote);
+    const lockedAt = new Date().toISOString();
+    const statement: BillingStatement = { ...rated, status: "locked", lockedAt, lockedBy: actor.id };
+    try {
+      await Outdesk.entities.billingPeriod
+        .create({ providerId: ctx.providerId, clientId, month, statement, lockedAt, lockedBy: actor.id })
+        .go();
+    } catch (error) {
+      if (isConditionFailure(error)) throw Conflict(`${month} is locked already`);
+      throw error;
+    }
+    return statement;
+  });
+
+  /** The locked months of a client, newest first. */
+  export const periods = fn(z.object({ clientId: z.string().max(64) }), async ({ clientId }) => {
+    const { providerId } = assertClientAccess(clientId);
+    reader();
+    const { data: client } = await Outdesk.entities.client.get({ providerId, clientId }).go();
+    if (!client) throw NotFound("Client");
+    const { data } = await Outdesk.entities.billingPeriod.query
+      .byMonth({ providerId, clientId })
+      .go({ pages: "all", attributes: ["month", "lockedAt", "lockedBy"] });
+    return {
+      items: data
+        .map((p) => ({ month: p.month, lockedAt: p.lockedAt, lockedBy: p.lockedBy }))
+        .sort((a, b) => b.month.localeCompare(a.month)),
+    };
+  });
+
+  /** The statement as CSV: every line with its working, the credits, the totals (formula-safe cells). */
+  export function csv(s: BillingStatement): string {
+    const digits = minorDigits(s.currency) ?? 2;
+    const money = (minor: number) => (minor / 10 ** digits).toFixed(digits);
+    const rows: unknown[][] = [
+      ["Client", s.clientName],
+      ["Month", s.month, "Status", s.status, "Currency", s.currency],
+      ["Contract", s.contract.name, "Version", s.contract.number, "From", s.contract.effectiveFrom],
+      [],
+      ["description", "quantity", "unit", "unit price", "amount", "working"],
+      ...s.lines.map((l) => [l.description, l.quantity, l.unit, money(l.unitPrice), money(l.amount), l.working]),
+      ...(s.credits?.allocations ?? [])
+        .filter((a) => a.credit > 0)
+        .map((a) => [`SLA credit: ${a.name}`, 1, "month", money(-a.credit), money(-a.credit), a.working]),
+      ...s.earnBacks.map((b) => [
+        `SLA credit earned back: ${b.name} (${b.month})`,
+        1,
+        "month",
+        money(b.amount),
+        money(b.amount),
+        "",
+      ]),
+      [],
+      ["Charges", money(s.totals.charges)],
+      ["Credits", money(s.totals.credits)],
+      ["Earned back", money(s.totals.earnBack)],
+      ["Total", money(s.totals.total), formatMoney(s.totals.total, s.currency)],
+    ];
+    return `${rows.map((row) => row.map(SlaReports.csvCell).join(",")).join("\r\n")}\r\n`;
+  }
+}
