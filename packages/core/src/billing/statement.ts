@@ -204,6 +204,54 @@ async function rateMonth(ctx: Awaited<ReturnType<typeof load>>, month: string): 
   };
 }
 
+/** A number written as one (never quoted, never prefixed): only values we formatted ourselves. */
+class Num {
+  constructor(readonly text: string | number) {}
+}
+const moneyOf = (currency: string) => {
+  const digits = minorDigits(currency) ?? 2;
+  return (minor: number) => new Num((minor / 10 ** digits).toFixed(digits));
+};
+function toCsv(rows: unknown[][]): string {
+  const cell = (v: unknown) => (v instanceof Num ? String(v.text) : SlaReports.csvCell(v));
+  return `${rows.map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
+}
+
+/** Every line of the statement as invoiced: the charges, each credit (negative) and each earn-back. */
+function invoiceLines(s: BillingStatement) {
+  return [
+    ...s.lines.map((l) => ({
+      name: l.name,
+      description: l.description,
+      quantity: l.quantity,
+      unit: l.unit as string,
+      unitPrice: l.unitPrice,
+      amount: l.amount,
+      working: l.working,
+    })),
+    ...(s.credits?.allocations ?? [])
+      .filter((a) => a.credit > 0)
+      .map((a) => ({
+        name: "SLA credit",
+        description: `SLA credit: ${a.name}`,
+        quantity: 1,
+        unit: "month",
+        unitPrice: -a.credit,
+        amount: -a.credit,
+        working: a.working,
+      })),
+    ...s.earnBacks.map((b) => ({
+      name: "SLA credit earned back",
+      description: `SLA credit earned back: ${b.name} (${b.month})`,
+      quantity: 1,
+      unit: "month",
+      unitPrice: b.amount,
+      amount: b.amount,
+      working: "",
+    })),
+  ];
+}
+
 /** Provider admins read any client's statement; client admins their own client's. */
 function reader() {
   return assertRole("provider_admin", "client_admin");
@@ -243,6 +291,14 @@ export namespace BillingStatements {
     return statement;
   });
 
+  /** Provider admins: a month's statement and the client's slug, for its invoice export. */
+  export const forInvoice = fn(MonthInput, async ({ clientId, month }) => {
+    const ctx = await load(clientId, month);
+    assertRole("provider_admin");
+    const statement = ctx.locked ? (ctx.locked.statement as BillingStatement) : await rateMonth(ctx, month);
+    return { statement, slug: ctx.client.slug };
+  });
+
   /** The locked months of a client, newest first. */
   export const periods = fn(z.object({ clientId: z.string().max(64) }), async ({ clientId }) => {
     const { providerId } = assertClientAccess(clientId);
@@ -261,32 +317,99 @@ export namespace BillingStatements {
 
   /** The statement as CSV: every line with its working, the credits, the totals (formula-safe cells). */
   export function csv(s: BillingStatement): string {
-    const digits = minorDigits(s.currency) ?? 2;
-    const money = (minor: number) => (minor / 10 ** digits).toFixed(digits);
-    const rows: unknown[][] = [
+    const money = moneyOf(s.currency);
+    return toCsv([
       ["Client", s.clientName],
       ["Month", s.month, "Status", s.status, "Currency", s.currency],
       ["Contract", s.contract.name, "Version", s.contract.number, "From", s.contract.effectiveFrom],
       [],
       ["description", "quantity", "unit", "unit price", "amount", "working"],
-      ...s.lines.map((l) => [l.description, l.quantity, l.unit, money(l.unitPrice), money(l.amount), l.working]),
-      ...(s.credits?.allocations ?? [])
-        .filter((a) => a.credit > 0)
-        .map((a) => [`SLA credit: ${a.name}`, 1, "month", money(-a.credit), money(-a.credit), a.working]),
-      ...s.earnBacks.map((b) => [
-        `SLA credit earned back: ${b.name} (${b.month})`,
-        1,
-        "month",
-        money(b.amount),
-        money(b.amount),
-        "",
+      ...invoiceLines(s).map((l) => [
+        l.description,
+        new Num(l.quantity),
+        l.unit,
+        money(l.unitPrice),
+        money(l.amount),
+        l.working,
       ]),
       [],
       ["Charges", money(s.totals.charges)],
       ["Credits", money(s.totals.credits)],
       ["Earned back", money(s.totals.earnBack)],
       ["Total", money(s.totals.total), formatMoney(s.totals.total, s.currency)],
-    ];
-    return `${rows.map((row) => row.map(SlaReports.csvCell).join(",")).join("\r\n")}\r\n`;
+    ]);
+  }
+
+  export const InvoiceFormats = ["xero", "quickbooks"] as const;
+
+  /**
+   * A locked statement as invoice lines in the column layout Xero's or QuickBooks Online's
+   * invoice import reads: one row per line, credits as negative lines; invoice number
+   * `<client slug>-<month>`, dated the day it was locked, due 30 days later.
+   */
+  export function invoiceCsv(s: BillingStatement, format: (typeof InvoiceFormats)[number], slug: string): string {
+    if (s.status !== "locked") throw Conflict("Only a locked statement is invoiced: lock the month first");
+    const money = moneyOf(s.currency);
+    const number = `${slug.toUpperCase()}-${s.month}`;
+    const date = (s.lockedAt ?? "").slice(0, 10);
+    const due = new Date(Date.parse(`${date}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+    const lines = invoiceLines(s);
+    if (format === "xero")
+      return toCsv([
+        [
+          "*ContactName",
+          "*InvoiceNumber",
+          "Reference",
+          "*InvoiceDate",
+          "*DueDate",
+          "*Description",
+          "*Quantity",
+          "*UnitAmount",
+          "*AccountCode",
+          "*TaxType",
+          "Currency",
+        ],
+        ...lines.map((l) => [
+          s.clientName,
+          number,
+          `${s.contract.name} ${s.month}`,
+          date,
+          due,
+          l.description,
+          new Num(l.quantity),
+          money(l.unitPrice),
+          "200",
+          "Tax Exempt",
+          s.currency,
+        ]),
+      ]);
+    return toCsv([
+      [
+        "InvoiceNo",
+        "Customer",
+        "InvoiceDate",
+        "DueDate",
+        "Memo",
+        "Item(Product/Service)",
+        "ItemDescription",
+        "ItemQuantity",
+        "ItemRate",
+        "ItemAmount",
+        "Currency",
+      ],
+      ...lines.map((l) => [
+        number,
+        s.clientName,
+        date,
+        due,
+        `${s.contract.name} ${s.month}`,
+        l.name,
+        l.description,
+        new Num(l.quantity),
+        money(l.unitPrice),
+        money(l.amount),
+        s.currency,
+      ]),
+    ]);
   }
 }

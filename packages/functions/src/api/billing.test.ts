@@ -139,9 +139,25 @@ describe("billing statements", () => {
     const csv = await call(adminA, "GET", `${path}/${month}/csv`);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const text = csv.body as string;
-    expect(text).toContain('"Solved tickets: tickets solved, first 2","2","ticket","10.00","20.00"');
-    expect(text).toContain('"SLA credit: First reply","1","month","\'-100.00","\'-100.00"');
-    expect(text).toContain(`"Total","${((charges - credit) / 100).toFixed(2)}"`);
+    expect(text).toContain('"Solved tickets: tickets solved, first 2",2,"ticket",10.00,20.00');
+    // Numbers stay numbers (a credit is -100.00); text a spreadsheet would run is still prefixed.
+    expect(text).toContain('"SLA credit: First reply",1,"month",-100.00,-100.00');
+    expect(text).toContain(`"Total",${((charges - credit) / 100).toFixed(2)}`);
+
+    const xero = (await call(adminA, "GET", `${path}/${month}/invoice?format=xero`)).body as string;
+    const [header, first] = xero.split("\r\n");
+    expect(header).toBe(
+      '"*ContactName","*InvoiceNumber","Reference","*InvoiceDate","*DueDate","*Description","*Quantity","*UnitAmount","*AccountCode","*TaxType","Currency"',
+    );
+    // The invoice number is the client's slug and the month; dated the lock day, due 30 days on.
+    const [, invoiceNo, , invoiceDate, dueDate] = first!.split(",").map((c) => c.replace(/"/g, ""));
+    expect(invoiceNo).toMatch(new RegExp(`^[A-Z0-9-]+-${month}$`));
+    expect(Date.parse(dueDate!) - Date.parse(invoiceDate!)).toBe(30 * 86_400_000);
+    expect(xero).toContain(',"SLA credit: First reply",1,-100.00,"200","Tax Exempt","USD"');
+    const quickbooks = (await call(adminA, "GET", `${path}/${month}/invoice?format=quickbooks`)).body as string;
+    expect(quickbooks.split("\r\n")[0]).toContain('"InvoiceNo","Customer","InvoiceDate","DueDate"');
+    expect(quickbooks).toContain('"Agent time","Agent time: productive agent hours",1.2,60.00,72.00,"USD"');
+    expect((await call(clientAdminA1, "GET", `${path}/${month}/invoice?format=xero`)).status).toBe(403);
   });
 
   it("refuses the current month, a month without a contract, and a client of another tenant", async () => {
@@ -163,6 +179,7 @@ describe("billing statements", () => {
     const early = await call(adminA, "POST", path, { month: thisMonth });
     expect(early.status).toBe(400);
     expect(early.body.message).toContain("not over yet");
+    expect((await call(adminA, "GET", `${path}/${thisMonth}/invoice?format=xero`)).status).toBe(409);
     expect((await call(adminB, "GET", `${path}/${thisMonth}`)).status).toBe(404);
   });
 });

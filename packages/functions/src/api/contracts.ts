@@ -144,4 +144,33 @@ contracts
       responses: { 201: json(BillingStatements.Info, "The locked statement"), ...commonErrors, ...conflictError },
     }),
     async (c) => c.json(await BillingStatements.lock({ ...c.req.valid("json"), ...c.req.valid("param") }), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{clientId}/billing-statements/{month}/invoice",
+      tags,
+      summary: "A locked month as invoice lines for Xero or QuickBooks Online import (provider admins)",
+      description:
+        "`format=xero` gives Xero's sales-invoice import columns (account code 200, tax type Tax Exempt), `format=quickbooks` QuickBooks Online's invoice import columns. 409 until the month is locked.",
+      security: bearer,
+      request: {
+        params: params.extend({ month: Month }),
+        query: z.object({ format: z.enum(BillingStatements.InvoiceFormats) }),
+      },
+      responses: {
+        200: { description: "text/csv", content: { "text/csv": { schema: z.string() } } },
+        ...commonErrors,
+        ...conflictError,
+      },
+    }),
+    async (c) => {
+      const { clientId, month } = c.req.valid("param");
+      const { format } = c.req.valid("query");
+      const { statement, slug } = await BillingStatements.forInvoice({ clientId, month });
+      const text = BillingStatements.invoiceCsv(statement, format, slug);
+      c.header("content-type", "text/csv; charset=utf-8");
+      c.header("content-disposition", `attachment; filename="invoice-${format}-${month}.csv"`);
+      return c.body(text, 200);
+    },
   );

@@ -646,6 +646,17 @@ function contractSpecs(): IsolationSpec {
     "GET /v1/clients/:clientId/billing-statements": billing(""),
     "GET /v1/clients/:clientId/billing-statements/:month": billing("/2026-09"),
     "GET /v1/clients/:clientId/billing-statements/:month/csv": billing("/2026-09/csv"),
+    "GET /v1/clients/:clientId/billing-statements/:month/invoice": {
+      ...billing("/2026-09/invoice?format=xero"),
+      probes: (w) => [
+        ...billing("/2026-09/invoice?format=xero").probes(w),
+        {
+          as: "clientAdminA1",
+          path: `/v1/clients/${w.ids.clientA1}/billing-statements/2026-09/invoice?format=xero`,
+          expect: 403,
+        },
+      ],
+    },
     "POST /v1/clients/:clientId/billing-statements": {
       ...billing("", { month: "2026-09" }),
       probes: (w) => [
