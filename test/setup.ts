@@ -31,8 +31,8 @@ beforeAll(async () => {
   await Promise.all([ensureTable(Dynamo.raw(), tableName), ensureBuckets(buckets)]);
 });
 
-// The in-memory DynamoDB Local holds every file's table until the run ends: dropping each when its
-// file is done keeps the JVM's heap (and every later file's requests) from slowing down.
+// The in-memory DynamoDB Local would hold every file's table until the run ends: each is dropped
+// when its file is done, so the JVM's memory stays flat over the run.
 afterAll(async () => {
   const { DeleteTableCommand } = await import("@aws-sdk/client-dynamodb");
   await Dynamo.raw()
