@@ -8,15 +8,14 @@ import { isConditionFailure } from "../common/transaction";
 import { Outdesk } from "../dynamo";
 import { Conflict, InvalidField, NotFound } from "../error";
 import { fn } from "../fn";
-import { SlaReports, type StatementInfo as SlaStatement } from "../sla/report";
-import { dayIn } from "../sla/rollup";
+import { monthOver, SlaReports, type StatementInfo as SlaStatement } from "../sla/report";
 import type { Metric, Priority } from "../sla/schema";
 import { bandsOf } from "./bands";
 import { type ContractVersion, versionFor } from "./contract";
 import { addMonths, type CreditHistory, type CreditResult, computeCredits, earnBacks } from "./credits";
 import { formatMoney, minorDigits } from "./money";
 import { monthRollups } from "./month";
-import { type Line, rate, type Usage } from "./rate";
+import { type Line, noBands, rate, type Usage } from "./rate";
 import { Month } from "./schema";
 
 export interface BillingStatement {
@@ -64,10 +63,6 @@ export const BillingStatementInfo = z
 
 const MINUTE_METERS = new Set(["handled", "billable"]);
 
-function monthOver(month: string, timeZone: string): boolean {
-  return dayIn(timeZone, Date.now()).slice(0, 7) > month;
-}
-
 /** The month's usage from its rollups: ticket counts, and minutes by band on the contract's calendar. */
 async function usageOf(
   providerId: string,
@@ -81,8 +76,8 @@ async function usageOf(
     ticketsCreated: 0,
     ticketsSolved: 0,
     contacts: {},
-    handledMinutes: bandsOf([], clientZone, null),
-    billableMinutes: bandsOf([], clientZone, null),
+    handledMinutes: noBands(),
+    billableMinutes: noBands(),
   };
   const cells: Record<string, { day: string; hours: Record<string, number | undefined> }[]> = {
     handled: [],
@@ -185,7 +180,7 @@ async function rateMonth(ctx: Awaited<ReturnType<typeof load>>, month: string): 
     month,
     timeZone: client.timeZone,
     currency: terms.currency,
-    status: monthOver(month, client.timeZone) ? "provisional" : "open",
+    status: monthOver(month, client.timeZone, Date.now()) ? "provisional" : "open",
     contract: { number: version.number, name: terms.name, effectiveFrom: version.effectiveFrom },
     usage,
     lines: rated.lines,
@@ -274,7 +269,7 @@ export namespace BillingStatements {
     const ctx = await load(clientId, month);
     const actor = assertRole("provider_admin");
     if (ctx.locked) throw Conflict(`${month} is locked already`);
-    if (!monthOver(month, ctx.client.timeZone))
+    if (!monthOver(month, ctx.client.timeZone, Date.now()))
       throw InvalidField(["month"], `the month is not over yet in ${ctx.client.timeZone}`);
     const rated = await rateMonth(ctx, month);
     if (rated.creditNote) throw InvalidField(["month"], rated.creditNote);

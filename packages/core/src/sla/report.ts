@@ -205,7 +205,8 @@ export const StatementInfo = z
 export type StatementInfo = z.infer<typeof StatementInfo>;
 
 /** The first instant after a month, in a time zone (the start of the next month's first day there). */
-function monthOver(month: string, timeZone: string, now: number): boolean {
+/** Whether a month (YYYY-MM) is over in a time zone at an instant. */
+export function monthOver(month: string, timeZone: string, now: number): boolean {
   return dayIn(timeZone, now).slice(0, 7) > month;
 }
 
