@@ -1,13 +1,18 @@
 import { useEffect, useState } from "react";
 import { isLoggedIn, logout, onAuthChange, setTokens } from "./api";
 import { isolate } from "./bidi";
+import { billingLink, disputesLink } from "./billing";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { statusLabel } from "./format";
 import { isId, path as segments, withQuery } from "./paths";
 import { Link, match, navigate, useLocation } from "./router";
 import { AcceptInvite, AdminClients, AdminUsers } from "./screens/Admin";
+import { BillingDisputesPage } from "./screens/BillingDisputes";
+import { BillingPage } from "./screens/BillingPage";
+import { BillingStatementPage } from "./screens/BillingStatement";
 import { Calendars } from "./screens/Calendars";
 import { CalendarView } from "./screens/CalendarView";
+import { ContractEditorPage } from "./screens/ContractEditor";
 import { Login } from "./screens/Login";
 import { NewTicket } from "./screens/NewTicket";
 import { NotificationBell } from "./screens/NotificationBell";
@@ -107,6 +112,17 @@ function Shell() {
     statementRoute?.clientId && served(statementRoute.clientId) && isMonth(statementRoute.month)
       ? { clientId: statementRoute.clientId, month: statementRoute.month }
       : null;
+  const billingRoute = session.me.actor.role !== "agent" ? match("/clients/:clientId/billing", path) : null;
+  const billingClient = billingRoute?.clientId && served(billingRoute.clientId) ? billingRoute.clientId : null;
+  const billingStatementRoute =
+    session.me.actor.role !== "agent" ? match("/clients/:clientId/billing/statements/:month", path) : null;
+  const billingStatement =
+    billingStatementRoute?.clientId && served(billingStatementRoute.clientId) && isMonth(billingStatementRoute.month)
+      ? { clientId: billingStatementRoute.clientId, month: billingStatementRoute.month }
+      : null;
+  // Client admins never see contracts (the API answers 403): the route is provider admins' only.
+  const contractRoute = providerAdmin ? match("/clients/:clientId/contract", path) : null;
+  const contractClient = contractRoute?.clientId && served(contractRoute.clientId) ? contractRoute.clientId : null;
   const calendarRoute = providerAdmin ? match("/admin/calendars/:calendarId", path) : null;
   const calendarId = calendarRoute && isId("calendar", calendarRoute.calendarId) ? calendarRoute.calendarId : null;
 
@@ -166,6 +182,7 @@ function Shell() {
             <h3>Admin</h3>
             {providerAdmin && view("/admin/clients", "Clients", undefined, "admin-clients")}
             {providerAdmin && view("/admin/calendars", "Calendars", undefined, "admin-calendars")}
+            {providerAdmin && view(disputesLink, "Billing disputes", undefined, "admin-disputes")}
             {view("/admin/users", session.staff ? "People" : "Your team", undefined, "admin-users")}
           </section>
         )}
@@ -186,6 +203,8 @@ function Shell() {
             )}
             {session.staff && slaDashboard(client)}
             {view(segments`/clients/${client.id}/sla`, "SLA policies", undefined, `sla-${client.ticketPrefix}`)}
+            {session.me.actor.role !== "agent" &&
+              view(billingLink(client.id), "Billing", undefined, `billing-${client.ticketPrefix}`)}
           </section>
         ))}
       </nav>
@@ -207,6 +226,18 @@ function Shell() {
             />
           ) : path === "/sla-report" && session.staff ? (
             <SlaOverviewPage month={query.get("month")} />
+          ) : billingClient ? (
+            <BillingPage key={billingClient} clientId={billingClient} />
+          ) : billingStatement ? (
+            <BillingStatementPage
+              key={`${billingStatement.clientId}/${billingStatement.month}`}
+              clientId={billingStatement.clientId}
+              month={billingStatement.month}
+            />
+          ) : contractClient ? (
+            <ContractEditorPage key={contractClient} clientId={contractClient} />
+          ) : path === "/billing/disputes" && providerAdmin ? (
+            <BillingDisputesPage status={query.get("status")} />
           ) : slaClient ? (
             <ClientSlaPage key={slaClient} clientId={slaClient} />
           ) : calendarId ? (
