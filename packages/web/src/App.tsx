@@ -22,8 +22,10 @@ import { ClientSlaPage } from "./screens/SlaPolicies";
 import { SlaReportPage } from "./screens/SlaReport";
 import { SlaStatementPage } from "./screens/SlaStatements";
 import { TicketView } from "./screens/TicketView";
+import { TimesheetPage } from "./screens/Timesheet";
 import { SessionProvider, useSession } from "./session";
 import { isMonth, reportLink } from "./sla-report";
+import { timesheetLink } from "./time";
 import { NotFound, Spinner } from "./ui";
 
 export function App() {
@@ -175,6 +177,7 @@ function Shell() {
             )}
             {view(withQuery("/tickets", { view: "all", status: "open", clientId: filteredClient }), "All open")}
             {view("/sla-report", "SLA overview", undefined, "view-sla-overview")}
+            {view(timesheetLink(), "Timesheet", undefined, "view-timesheet")}
           </section>
         )}
         {session.me.actor.role !== "agent" && (
@@ -226,6 +229,8 @@ function Shell() {
             />
           ) : path === "/sla-report" && session.staff ? (
             <SlaOverviewPage month={query.get("month")} />
+          ) : path === "/timesheet" && session.staff ? (
+            <TimesheetPage week={query.get("week")} agent={query.get("agent")} />
           ) : billingClient ? (
             <BillingPage key={billingClient} clientId={billingClient} />
           ) : billingStatement ? (

@@ -16,9 +16,11 @@ import { ticketApi, ticketLink, withQuery } from "../paths";
 import { Link } from "../router";
 import { useSession } from "../session";
 import { type SlaInfo, useNow } from "../sla";
+import type { TimeEntry as TimeEntryInfo } from "../time";
 import { ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
 import type { TicketSummary } from "./Queue";
 import { SlaEventText, SlaPanel } from "./SlaClocks";
+import { TimeEntries } from "./TimeEntries";
 
 interface Ticket extends Omit<TicketSummary, "sla"> {
   version: number;
@@ -65,6 +67,8 @@ interface Page {
   olderMessages: string | null;
   messages: Message[];
   events: Event[];
+  /** Staff only ([] for client admins). */
+  timeEntries?: TimeEntryInfo[];
 }
 
 /**
@@ -342,6 +346,9 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
           </dl>
         )}
         <SlaPanel sla={ticket.sla} clientId={clientId} now={now} />
+        {session.staff && (
+          <TimeEntries clientId={clientId} ticketId={ticket.id} ticketKey={ticket.key} initial={page.timeEntries} />
+        )}
         {client && client.ticketFields.length > 0 && (
           <Fields ticket={ticket} fields={client.ticketFields} editable={session.staff && !closed} change={change} />
         )}

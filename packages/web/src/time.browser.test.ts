@@ -1,0 +1,270 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "@outdesk/local/paths";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { browserStack, demoLogin, demoToken } from "../../../test/browser";
+
+/**
+ * Time in Chromium on the demo stack: Maya (agent) runs the stopwatch on an Acme ticket through
+ * a reload and a visit to another ticket, saves its entry, logs one by hand (a too-long entry and
+ * one in a locked month are refused at their fields, keeping what was typed), the provider admin
+ * approves one on the ticket and the other from Maya's timesheet (rounded by the contract), and
+ * Maya's timesheet shows the minutes on the entries' days under Acme. Acme's client admin sees
+ * no time at all. A note with markup stays text.
+ */
+const env = browserStack("time");
+const screens = join(repoRoot, "test-results/screens");
+beforeAll(() => mkdirSync(screens, { recursive: true }));
+const shot = (page: Page, name: string) => page.screenshot({ path: join(screens, `${name}.png`), fullPage: true });
+
+async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown, as = "admin") {
+  const accessToken = await demoToken(env, `${as}@northwind.example`);
+  const response = await fetch(`${env.stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<T>;
+}
+
+const NOTE = "Called <b>Tom</b> back <img src=x onerror=alert(1)>";
+const pad = (n: number) => String(n).padStart(2, "0");
+/** A `datetime-local` value in the browser's zone (the test's own, as the stack runs on this machine). */
+const localInput = (at: Date) =>
+  `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+const dayIn = (timeZone: string, at: string) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    new Date(at),
+  );
+const mondayOf = (date: string) => {
+  const at = new Date(`${date}T00:00:00Z`);
+  return new Date(at.getTime() - ((at.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+};
+const lastMonth = () => {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
+};
+
+interface Entry {
+  id: string;
+  minutes: number;
+  billedMinutes: number;
+  status: string;
+  startedAt: string;
+  date: string;
+  agent: { id: string };
+}
+
+type Ticket = { id: string; key: string };
+/** What the steps hand on: the ticket worked on, Maya's session and her two entries. */
+const state = {} as {
+  acme: { id: string; timeZone: string };
+  ticket: Ticket;
+  ticketUrl: string;
+  agent: Awaited<ReturnType<typeof demoLogin>>;
+  watched: Entry;
+  typed: Entry;
+  mayaId: string;
+};
+
+describe("time tracking in the console", () => {
+  it("an agent runs the stopwatch through a reload, saves its entry and logs one by hand (bad input refused at its field)", async () => {
+    const clients = (await api<{ items: { id: string; slug: string; timeZone: string }[] }>("GET", "/v1/clients"))
+      .items;
+    const acme = clients.find((c) => c.slug === "acme")!;
+    state.acme = acme;
+    const tickets: { id: string; key: string }[] = [];
+    for (const status of ["new", "open"])
+      tickets.push(
+        ...(
+          await api<{ items: { id: string; key: string }[] }>(
+            "GET",
+            `/v1/tickets?view=client&clientId=${acme.id}&status=${status}&limit=5`,
+          )
+        ).items,
+      );
+    expect(tickets.length).toBeGreaterThanOrEqual(2);
+    const [ticket, other] = tickets as [{ id: string; key: string }, { id: string; key: string }];
+    const ticketUrl = `${env.stack.url}/clients/${acme.id}/tickets/${ticket.id}`;
+    Object.assign(state, { ticket, ticketUrl });
+    // Acme's contract rounds approved time up to 15 minutes; last month is locked.
+    const month = lastMonth();
+    await api("POST", `/v1/clients/${acme.id}/contract/versions`, {
+      effectiveFrom: month,
+      terms: {
+        name: "Acme desk",
+        currency: "USD",
+        components: [{ kind: "fixed_fee", name: "Platform", amount: 100_000 }],
+        rounding: { incrementMinutes: 15, minimumMinutes: 15 },
+      },
+    });
+    await api("POST", `/v1/clients/${acme.id}/billing-statements`, { month });
+
+    const agent = await demoLogin(env, "maya@northwind.example", { allow: [400] });
+    state.agent = agent;
+    const page = agent.page;
+    await page.goto(ticketUrl);
+    const watch = page.locator('[data-testid="stopwatch"]');
+    await watch.waitFor();
+    expect(await watch.getAttribute("data-state")).toBe("idle");
+    await page.click('[data-testid="stopwatch-start"]');
+    await page.waitForSelector('[data-testid="stopwatch"][data-state="running"]');
+    await page.waitForTimeout(1500);
+    await page.reload();
+    await page.waitForSelector('[data-testid="stopwatch"][data-state="running"]');
+    expect(await page.locator('[data-testid="stopwatch-clock"]').innerText()).not.toBe("0:00:00");
+    // Another ticket has its own stopwatch, and names the one still running.
+    await page.goto(`${env.stack.url}/clients/${acme.id}/tickets/${other.id}`);
+    await page.waitForSelector('[data-testid="stopwatch"][data-state="idle"]');
+    expect(await page.locator('[data-testid="stopwatch-others"]').innerText()).toContain(ticket.key);
+    await page.goBack();
+    await page.waitForSelector('[data-testid="stopwatch"][data-state="running"]');
+
+    await page.click('[data-testid="stopwatch-stop"]');
+    const form = page.locator('[data-testid="time-form"]');
+    await form.waitFor();
+    expect(await form.locator('[data-testid="time-minutes"]').inputValue()).toBe("1");
+    expect(await form.locator('[data-testid="time-started-at"]').inputValue()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
+    await form.locator('[data-testid="time-work-type"]').selectOption("research");
+    await page.click('[data-testid="time-save"]');
+    await page.waitForSelector('[data-testid="time-entry"][data-status="draft"][data-minutes="1"]');
+    await page.waitForSelector('[data-testid="stopwatch"][data-state="idle"]');
+
+    // By hand: too long an entry, then one in the locked month, each refused at its field.
+    const started = new Date(Date.now() - 50 * 60_000);
+    await page.click('[data-testid="time-add"]');
+    await form.locator('[data-testid="time-work-type"]').selectOption("call");
+    await form.locator('[data-testid="time-minutes"]').fill("2000");
+    await form.locator('[data-testid="time-billing"]').selectOption("billable");
+    await form.locator('[data-testid="time-note"]').fill(NOTE);
+    await page.click('[data-testid="time-save"]');
+    const tooLong = form.locator('[data-testid="field-issue"][data-path="minutes"]');
+    await tooLong.waitFor();
+    expect(await tooLong.innerText()).toContain("at most a day");
+    expect(await form.locator('[data-testid="time-note"]').inputValue()).toBe(NOTE);
+    await form.locator('[data-testid="time-minutes"]').fill("45");
+    await form.locator('[data-testid="time-started-at"]').fill(`${month}-15T10:00`);
+    await page.click('[data-testid="time-save"]');
+    const locked = form.locator('[data-testid="field-issue"][data-path="startedAt"]');
+    await locked.waitFor();
+    expect(await locked.innerText()).toContain(`${month} is locked for billing`);
+    expect(await form.locator('[data-testid="time-problem"]').innerText()).toMatch(/^Started at: /);
+    await shot(page, "time-entry-error");
+    await form.locator('[data-testid="time-started-at"]').fill(localInput(started));
+    await page.click('[data-testid="time-save"]');
+    const manual = page.locator('[data-testid="time-entry"][data-minutes="45"]');
+    await manual.waitFor();
+    expect(await manual.getAttribute("data-status")).toBe("draft");
+    const note = manual.locator('[data-testid="time-entry-note"]');
+    expect(await note.innerText()).toBe(NOTE);
+    expect(await note.locator("b, img").count()).toBe(0);
+    await shot(page, "time-ticket");
+    expect(agent.errors).toEqual([]);
+
+    const entries = (await api<{ items: Entry[] }>("GET", `/v1/clients/${acme.id}/tickets/${ticket.id}/time-entries`))
+      .items;
+    expect(entries.map((e) => e.minutes).sort((a, b) => a - b)).toEqual([1, 45]);
+    const watched = entries.find((e) => e.minutes === 1)!;
+    const typed = entries.find((e) => e.minutes === 45)!;
+    // The time typed is the viewer's: it reached the API as that instant.
+    expect(Date.parse(typed.startedAt)).toBe(Math.floor(started.getTime() / 60_000) * 60_000);
+    Object.assign(state, { watched, typed });
+  }, 120_000);
+
+  it("a provider admin approves one entry on the ticket and the other from the agent's timesheet", async () => {
+    const { ticketUrl, typed, watched } = state;
+
+    // The provider admin approves the typed entry on the ticket, the other from Maya's timesheet.
+    const admin = await demoLogin(env, "admin@northwind.example");
+    await admin.page.goto(ticketUrl);
+    const row = admin.page.locator(`[data-testid="time-entry"][data-entry-id="${typed.id}"]`);
+    await row.locator('[data-testid="time-approve"]').click();
+    await admin.page.waitForSelector(`[data-testid="time-entry"][data-entry-id="${typed.id}"][data-status="approved"]`);
+    expect(await row.innerText()).toContain("45 min billed");
+    const maya = (await api<{ items: { id: string; email: string }[] }>("GET", "/v1/users?limit=100")).items.find(
+      (u) => u.email === "maya@northwind.example",
+    )!;
+    state.mayaId = maya.id;
+    const week = mondayOf(watched.date);
+    await admin.page.click('[data-testid="view-timesheet"]');
+    await admin.page.waitForSelector('[data-testid="timesheet"]');
+    await admin.page.selectOption('[data-testid="timesheet-agent"]', maya.id);
+    await admin.page.waitForURL(new RegExp(`agent=${maya.id}`));
+    await admin.page.goto(`${env.stack.url}/timesheet?week=${week}&agent=${maya.id}`);
+    const draft = admin.page.locator(`[data-testid="timesheet-entry"][data-entry-id="${watched.id}"]`);
+    await draft.locator('[data-testid="timesheet-approve"]').click();
+    await admin.page.waitForSelector(
+      `[data-testid="timesheet-entry"][data-entry-id="${watched.id}"][data-status="approved"]`,
+    );
+    expect(admin.errors).toEqual([]);
+  }, 120_000);
+
+  it("the agent's timesheet shows the minutes on the entries' days under the client, as the API counts them", async () => {
+    const { acme, ticket, watched, typed, agent } = state;
+    const { page } = agent;
+    const maya = { id: state.mayaId };
+    const week = mondayOf(watched.date);
+
+    // Maya's week: each entry's minutes on its day in Acme's zone, under Acme; billable as rounded.
+    await page.click('[data-testid="view-timesheet"]');
+    await page.waitForSelector('[data-testid="timesheet"]');
+    await page.goto(`${env.stack.url}/timesheet?week=${week}`);
+    const grid = page.locator(`[data-testid="timesheet-grid"][data-week="${week}"]`);
+    await grid.waitFor();
+    const expected = new Map<string, { worked: number; billable: number }>();
+    for (const [entry, billed] of [
+      [watched, 15],
+      [typed, 45],
+    ] as const) {
+      const day = dayIn(acme.timeZone, entry.startedAt);
+      if (mondayOf(day) !== week) continue;
+      const sum = expected.get(day) ?? { worked: 0, billable: 0 };
+      expected.set(day, { worked: sum.worked + entry.minutes, billable: sum.billable + billed });
+    }
+    expect(expected.size).toBeGreaterThan(0);
+    // The ticket's row: exactly these two entries; Acme's row and the week: the API's totals.
+    const ticketRow = grid.locator(`[data-testid="timesheet-ticket-row"][data-ticket-key="${ticket.key}"]`);
+    for (const [day, sum] of expected) {
+      const cell = ticketRow.locator(`[data-testid="timesheet-cell"][data-date="${day}"]`);
+      expect(Number(await cell.getAttribute("data-minutes"))).toBe(sum.worked);
+      expect(Number(await cell.getAttribute("data-billable"))).toBe(sum.billable);
+    }
+    const sheet = await api<{
+      clients: { clientId: string; minutes: number; byDay: Record<string, number> }[];
+      minutes: number;
+    }>("GET", `/v1/timesheets/${maya.id}?week=${week}`);
+    const acmeRow = grid.locator(`[data-testid="timesheet-client-row"][data-client-id="${acme.id}"]`);
+    const acmeSheet = sheet.clients.find((c) => c.clientId === acme.id)!;
+    for (const [day, minutes] of Object.entries(acmeSheet.byDay)) {
+      const cell = acmeRow.locator(`[data-testid="timesheet-cell"][data-date="${day}"]`);
+      expect(Number(await cell.getAttribute("data-minutes"))).toBe(minutes);
+    }
+    expect(Number(await acmeRow.locator('[data-testid="timesheet-row-worked"]').getAttribute("data-minutes"))).toBe(
+      acmeSheet.minutes,
+    );
+    expect(
+      Number(await grid.locator('[data-testid="timesheet-total-worked"] td[colspan]').getAttribute("data-minutes")),
+    ).toBe(sheet.minutes);
+    await shot(page, "time-timesheet");
+    await page.click('[data-testid="timesheet-next"]');
+    await page.waitForURL(
+      new RegExp(`week=${new Date(Date.parse(`${week}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10)}`),
+    );
+    await page.click('[data-testid="timesheet-prev"]');
+    await page.waitForURL(new RegExp(`week=${week}`));
+    await grid.waitFor();
+    expect(agent.errors).toEqual([]);
+  }, 120_000);
+
+  it("a client admin sees the ticket without its time, and no timesheet", async () => {
+    const { ticketUrl } = state;
+    const client = await demoLogin(env, "ops@acme.example");
+    await client.page.goto(ticketUrl);
+    await client.page.waitForSelector('[data-testid="ticket-subject"]');
+    expect(await client.page.locator('[data-testid="time-panel"]').count()).toBe(0);
+    expect(await client.page.locator('[data-testid="view-timesheet"]').count()).toBe(0);
+    expect(client.errors).toEqual([]);
+  }, 60_000);
+});
