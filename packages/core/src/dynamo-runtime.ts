@@ -4,6 +4,7 @@ import { attachmentUploadEntity } from "./attachment/upload.entity";
 import { apiKeyEntity } from "./auth/api-key.entity";
 import { rateLimitEntity } from "./auth/rate-limit.entity";
 import { sessionEntity } from "./auth/session.entity";
+import { billingDisputeEntity, billingExclusionsEntity } from "./billing/adjust.entity";
 import { contractEntity } from "./billing/contract.entity";
 import { billingPeriodEntity } from "./billing/period.entity";
 import { timeEntryEntity } from "./billing/time.entity";
@@ -77,6 +78,8 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       usageEvent: usageEventEntity(),
       timeEntry: timeEntryEntity(),
       billingPeriod: billingPeriodEntity(),
+      billingExclusions: billingExclusionsEntity(),
+      billingDispute: billingDisputeEntity(),
       notificationMark: notificationMarkEntity(),
     },
     { client, table },

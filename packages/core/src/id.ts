@@ -14,6 +14,7 @@ const prefixes = {
   calendar: "cal",
   slaPolicy: "slp",
   timeEntry: "te",
+  dispute: "dsp",
 } as const;
 
 export type IdKind = keyof typeof prefixes;

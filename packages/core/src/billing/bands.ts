@@ -1,5 +1,6 @@
 import { openIntervals, type Timeline } from "../calendar/math";
 import { dayIn } from "../sla/rollup";
+import type { RollupItem } from "./meters";
 import { type Bands, noBands } from "./rate";
 
 const HOUR = 3_600_000;
@@ -60,18 +61,14 @@ export function bandAt(timeline: Timeline, at: number): Band {
   return weekday === "Sat" || weekday === "Sun" ? "weekend" : "afterHours";
 }
 
-/** Minutes by band from per-hour counts of days in the client's zone; no calendar: all business. */
-export function bandsOf(
-  cells: readonly { day: string; hours: Record<string, number | undefined> }[],
-  clientZone: string,
-  timeline: Timeline | null,
-): Bands {
+/** Minutes by band from rollups' per-hour counts (days in the client's zone); no calendar: all business. */
+export function bandsOf(items: readonly RollupItem[], clientZone: string, timeline: Timeline | null): Bands {
   const bands = noBands();
-  for (const { day, hours } of cells) {
+  for (const item of items) {
     for (let h = 0; h < 24; h++) {
-      const minutes = hours[`h${h}`] ?? 0;
+      const minutes = item[`h${h}`] ?? 0;
       if (!minutes) continue;
-      bands[timeline ? bandAt(timeline, hourMiddle(day, h, clientZone)) : "business"] += minutes;
+      bands[timeline ? bandAt(timeline, hourMiddle(item.day, h, clientZone)) : "business"] += minutes;
     }
   }
   return bands;

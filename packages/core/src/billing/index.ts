@@ -1,5 +1,7 @@
+export { BillingAdjustments } from "./adjust";
 export { Contracts, versionFor } from "./contract";
 export { computeCredits, earnBacks } from "./credits";
+export { Kpis } from "./kpi";
 export { formatMoney, minorDigits } from "./money";
 export { BillingUsage } from "./month";
 export { rate } from "./rate";

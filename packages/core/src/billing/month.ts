@@ -6,18 +6,22 @@ import { NotFound } from "../error";
 import { fn } from "../fn";
 import { dayIn } from "../sla/rollup";
 import { Channels } from "../ticket/constants";
+import { addMeter, type MeterCounts, type RollupItem, zeroCounts } from "./meters";
 import { Month } from "./schema";
 
 const Counts = z.object({
   ticketsCreated: z.number(),
   ticketsSolved: z.number().describe("each ticket once per month, however often it was re-solved"),
+  ticketsSolvedFirstContact: z
+    .number()
+    .describe("first solves with at most one public staff reply and no follow-up from the requester"),
   ticketsReopened: z.number(),
   contacts: z.record(z.enum(Channels), z.number()).describe("public staff replies, by the ticket's channel"),
   workedMinutes: z.number().describe("approved time entries, every kind"),
   handledMinutes: z.number().describe("approved entries that are billable or no charge (not do-not-bill)"),
   billableMinutes: z.number().describe("approved billable entries, after the contract's rounding"),
   noChargeMinutes: z.number(),
-});
+}) satisfies z.ZodType<MeterCounts>;
 type Counts = z.infer<typeof Counts>;
 
 export const UsageInfo = z
@@ -32,42 +36,6 @@ export const UsageInfo = z
   })
   .meta({ id: "BillingUsage" });
 export type UsageInfo = z.infer<typeof UsageInfo>;
-
-interface RollupItem {
-  day: string;
-  meter: string;
-  total?: number;
-  [hour: `h${number}`]: number | undefined;
-}
-
-const zero = (): Counts => ({
-  ticketsCreated: 0,
-  ticketsSolved: 0,
-  ticketsReopened: 0,
-  contacts: Object.fromEntries(Channels.map((c) => [c, 0])) as Counts["contacts"],
-  workedMinutes: 0,
-  handledMinutes: 0,
-  billableMinutes: 0,
-  noChargeMinutes: 0,
-});
-
-const MINUTE_METERS = {
-  worked: "workedMinutes",
-  handled: "handledMinutes",
-  billable: "billableMinutes",
-  no_charge: "noChargeMinutes",
-} as const;
-
-function add(into: Counts, meter: string, n: number) {
-  if (meter === "created") into.ticketsCreated += n;
-  else if (meter === "solved") into.ticketsSolved += n;
-  else if (meter === "reopened") into.ticketsReopened += n;
-  else if (meter in MINUTE_METERS) into[MINUTE_METERS[meter as keyof typeof MINUTE_METERS]] += n;
-  else if (meter.startsWith("contact_")) {
-    const channel = meter.slice("contact_".length) as keyof Counts["contacts"];
-    into.contacts[channel] = (into.contacts[channel] ?? 0) + n;
-  }
-}
 
 /** A month's rollup items of one client, raw (a busy month is a few thousand small items). */
 export async function monthRollups(providerId: string, clientId: string, month: string): Promise<RollupItem[]> {
@@ -84,14 +52,14 @@ export namespace BillingUsage {
     const { data: client } = await Outdesk.entities.client.get({ providerId, clientId }).go();
     if (!client) throw NotFound("Client");
     const items = await monthRollups(providerId, clientId, month);
-    const totals = zero();
+    const totals = zeroCounts();
     const byDay = new Map<string, Counts>();
     for (const item of items) {
       const n = item.total ?? 0;
-      add(totals, item.meter, n);
-      const day = byDay.get(item.day) ?? zero();
+      addMeter(totals, item.meter, n);
+      const day = byDay.get(item.day) ?? zeroCounts();
       byDay.set(item.day, day);
-      add(day, item.meter, n);
+      addMeter(day, item.meter, n);
     }
     return {
       clientId,

@@ -302,8 +302,8 @@ describe("after-hours bands", () => {
     expect(
       bandsOf(
         [
-          { day: "2026-12-07", hours: { h8: 30, h9: 60, h17: 15 } },
-          { day: "2026-12-06", hours: { h12: 45 } },
+          { day: "2026-12-07", meter: "billable", h8: 30, h9: 60, h17: 15 },
+          { day: "2026-12-06", meter: "billable", h12: 45 },
         ],
         "Europe/Berlin",
         berlin,

@@ -36,6 +36,8 @@ export interface Line {
   /** Minor units, rounded once (half away from zero). */
   amount: number;
   working: string;
+  /** What lists the tickets or time entries behind the quantity (the statement's `items?of=`); null for fees. */
+  drill: string | null;
 }
 
 export interface Rated {
@@ -55,6 +57,22 @@ const UNIT: Record<Meter, Line["unit"]> = {
   handled_hours: "hour",
   billable_hours: "hour",
 };
+
+/** The drill-down of a meter: ledger events of a ticket meter, or approved time entries. */
+export function drillOf(meter: Meter, channel?: Channel): string {
+  switch (meter) {
+    case "tickets_created":
+      return "created";
+    case "tickets_solved":
+      return "solved";
+    case "contacts":
+      return channel ? `contact:${channel}` : "contacts";
+    case "handled_hours":
+      return "time:handled";
+    case "billable_hours":
+      return "time:billable";
+  }
+}
 
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 
@@ -99,9 +117,9 @@ export function rate(terms: ContractTerms, usage: Usage, carriedIn: Record<numbe
   const lines: Line[] = [];
   const carryOut: Record<number, number> = {};
   let monthlyFee = 0;
-  const line = (l: Omit<Line, "amount"> & { amount?: number }) => {
+  const line = (l: Omit<Line, "amount" | "drill"> & { amount?: number; drill?: string }) => {
     const amount = roundMinor(l.amount ?? l.quantity * l.unitPrice);
-    lines.push({ ...l, amount });
+    lines.push({ ...l, amount, drill: l.drill ?? null });
     return amount;
   };
 
@@ -136,6 +154,7 @@ export function rate(terms: ContractTerms, usage: Usage, carriedIn: Record<numbe
           quantity: hours,
           unit: "hour",
           unitPrice: c.hourlyRate,
+          drill: "time:billable",
           working: `${hours} billable hours${multiplierNote("billable_hours", terms)} × ${money(c.hourlyRate)}`,
         });
         return;
@@ -143,6 +162,7 @@ export function rate(terms: ContractTerms, usage: Usage, carriedIn: Record<numbe
       case "per_unit": {
         const quantity = quantityOf(c.meter, usage, terms, c.channel);
         const unit = UNIT[c.meter];
+        const drill = drillOf(c.meter, c.channel);
         const what = `${c.meter.replace("_", " ")}${c.channel ? ` (${c.channel})` : ""}${multiplierNote(c.meter, terms)}`;
         if (c.pricing === "volume") {
           const tier = c.tiers.find((t) => t.upTo === null || quantity <= t.upTo) ?? c.tiers[c.tiers.length - 1]!;
@@ -152,6 +172,7 @@ export function rate(terms: ContractTerms, usage: Usage, carriedIn: Record<numbe
             quantity,
             unit,
             unitPrice: tier.unitPrice,
+            drill,
             working: `${quantity} ${unit}s, all at the price of the tier ${tier.upTo === null ? "without bound" : `up to ${tier.upTo}`}: ${quantity} × ${money(tier.unitPrice)}`,
           });
           return;
@@ -167,6 +188,7 @@ export function rate(terms: ContractTerms, usage: Usage, carriedIn: Record<numbe
               quantity: inTier,
               unit,
               unitPrice: tier.unitPrice,
+              drill,
               working: `${inTier} ${unit}s in this tier × ${money(tier.unitPrice)}`,
             });
           }
@@ -187,6 +209,7 @@ export function rate(terms: ContractTerms, usage: Usage, carriedIn: Record<numbe
           quantity: 1,
           unit: "month",
           unitPrice: c.fee,
+          drill: drillOf(c.meter),
           working: `${used} ${unit}s used of ${available} available${multiplierNote(c.meter, terms)}`,
         });
         if (over > 0)
@@ -196,6 +219,7 @@ export function rate(terms: ContractTerms, usage: Usage, carriedIn: Record<numbe
             quantity: over,
             unit,
             unitPrice: c.overageRate,
+            drill: drillOf(c.meter),
             working: `${used} used − ${available} available = ${over} ${unit}s × ${money(c.overageRate)}`,
           });
         // Carried units are used first and expire after a month; what rolls on is this month's unused included units.

@@ -13,9 +13,10 @@ import type { Metric, Priority } from "../sla/schema";
 import { bandsOf } from "./bands";
 import { type ContractVersion, versionFor } from "./contract";
 import { addMonths, type CreditHistory, type CreditResult, computeCredits, earnBacks } from "./credits";
+import { addMeter, type RollupItem, zeroCounts } from "./meters";
 import { formatMoney, minorDigits } from "./money";
 import { monthRollups } from "./month";
-import { type Line, noBands, rate, type Usage } from "./rate";
+import { type Line, rate, type Usage } from "./rate";
 import { Month } from "./schema";
 
 export interface BillingStatement {
@@ -34,9 +35,34 @@ export interface BillingStatement {
   earnBacks: { name: string; month: string; amount: number }[];
   totals: { charges: number; credits: number; earnBack: number; total: number };
   carryOut: Record<number, number>;
+  /** The SLA-credit exclusions the credits were computed with (frozen with the statement). */
+  exclusions: StoredExclusion[];
+  /** Disputes of this month's lines, counted when read (they go on after the month is locked). */
+  disputes: { open: number; resolved: number };
   lockedAt: string | null;
   lockedBy: string | null;
 }
+
+export const ExclusionCauses = ["client_waiting", "force_majeure", "other"] as const;
+export const ExclusionInput = z.strictObject({
+  allocation: z.string().min(1).max(80).describe("the credit allocation's name in the contract"),
+  ticketKeys: z
+    .array(z.string().min(1).max(40))
+    .min(1)
+    .max(500)
+    .describe("tickets among the allocation's breaches in the frozen SLA statement"),
+  cause: z.enum(ExclusionCauses),
+  reason: z.string().trim().min(1).max(1000),
+});
+export interface StoredExclusion extends z.output<typeof ExclusionInput> {
+  /** Breach records of those tickets for the allocation's metric (and priority). */
+  breaches: number;
+  by: string;
+  at: string;
+}
+const ExclusionInfo = ExclusionInput.extend({ breaches: z.number(), by: z.string(), at: z.string() }).meta({
+  id: "BillingExclusion",
+});
 
 export const BillingStatementInfo = z
   .object({
@@ -56,15 +82,15 @@ export const BillingStatementInfo = z
     earnBacks: z.array(z.object({ name: z.string(), month: z.string(), amount: z.number() })),
     totals: z.object({ charges: z.number(), credits: z.number(), earnBack: z.number(), total: z.number() }),
     carryOut: z.record(z.string(), z.number()),
+    exclusions: z.array(ExclusionInfo),
+    disputes: z.object({ open: z.number(), resolved: z.number() }),
     lockedAt: z.string().nullable(),
     lockedBy: z.string().nullable(),
   })
   .meta({ id: "BillingStatement" });
 
-const MINUTE_METERS = new Set(["handled", "billable"]);
-
 /** The month's usage from its rollups: ticket counts, and minutes by band on the contract's calendar. */
-async function usageOf(
+async function ratedUsage(
   providerId: string,
   clientId: string,
   month: string,
@@ -72,29 +98,19 @@ async function usageOf(
   timeline: Timeline | null,
 ): Promise<Usage> {
   const items = await monthRollups(providerId, clientId, month);
-  const usage: Usage = {
-    ticketsCreated: 0,
-    ticketsSolved: 0,
-    contacts: {},
-    handledMinutes: noBands(),
-    billableMinutes: noBands(),
-  };
-  const cells: Record<string, { day: string; hours: Record<string, number | undefined> }[]> = {
-    handled: [],
-    billable: [],
-  };
+  const counts = zeroCounts();
+  const hours: Record<"handled" | "billable", RollupItem[]> = { handled: [], billable: [] };
   for (const item of items) {
-    const n = item.total ?? 0;
-    if (item.meter === "created") usage.ticketsCreated += n;
-    else if (item.meter === "solved") usage.ticketsSolved += n;
-    else if (item.meter.startsWith("contact_")) {
-      const channel = item.meter.slice("contact_".length) as keyof Usage["contacts"];
-      usage.contacts[channel] = (usage.contacts[channel] ?? 0) + n;
-    } else if (MINUTE_METERS.has(item.meter)) cells[item.meter]!.push({ day: item.day, hours: item as never });
+    addMeter(counts, item.meter, item.total ?? 0);
+    if (item.meter === "handled" || item.meter === "billable") hours[item.meter].push(item);
   }
-  usage.handledMinutes = bandsOf(cells.handled!, clientZone, timeline);
-  usage.billableMinutes = bandsOf(cells.billable!, clientZone, timeline);
-  return usage;
+  return {
+    ticketsCreated: counts.ticketsCreated,
+    ticketsSolved: counts.ticketsSolved,
+    contacts: Object.fromEntries(Object.entries(counts.contacts).filter(([, n]) => n > 0)),
+    handledMinutes: bandsOf(hours.handled, clientZone, timeline),
+    billableMinutes: bandsOf(hours.billable, clientZone, timeline),
+  };
 }
 
 /** What the frozen SLA statement measured for a metric (and priority). */
@@ -106,7 +122,7 @@ function measuredIn(sla: SlaStatement) {
   };
 }
 
-async function load(clientId: string, month: string) {
+export async function load(clientId: string, month: string) {
   const { providerId } = assertClientAccess(clientId);
   const months = [1, 2, 3].map((n) => addMonths(month, -n));
   const of = await readByKeys([
@@ -114,6 +130,7 @@ async function load(clientId: string, month: string) {
     primaryKey(Outdesk.entities.contract, { providerId, clientId }),
     primaryKey(Outdesk.entities.billingPeriod, { providerId, clientId, month }),
     primaryKey(Outdesk.entities.slaStatement, { providerId, clientId, month }),
+    primaryKey(Outdesk.entities.billingExclusions, { providerId, clientId, month }),
     ...months.map((m) => primaryKey(Outdesk.entities.billingPeriod, { providerId, clientId, month: m })),
   ]);
   const client = Outdesk.entities.client.parse(of("client")).data[0];
@@ -126,11 +143,13 @@ async function load(clientId: string, month: string) {
     locked: periods.find((p) => p.month === month),
     earlier: periods.filter((p) => p.month !== month).sort((a, b) => a.month.localeCompare(b.month)),
     sla: Outdesk.entities.slaStatement.parse(of("slaStatement")).data[0]?.body as SlaStatement | undefined,
+    exclusions: Outdesk.entities.billingExclusions.parse(of("billingExclusions")).data[0],
   };
 }
+export type Loaded = Awaited<ReturnType<typeof load>>;
 
 /** Rates a month under the contract version in force then; pure but for the reads `load` made. */
-async function rateMonth(ctx: Awaited<ReturnType<typeof load>>, month: string): Promise<BillingStatement> {
+export async function rateMonth(ctx: Loaded, month: string): Promise<BillingStatement> {
   const { providerId, client } = ctx;
   const version = versionFor(ctx.versions, month);
   if (!version) throw InvalidField(["month"], `no contract version prices ${month}`);
@@ -138,12 +157,13 @@ async function rateMonth(ctx: Awaited<ReturnType<typeof load>>, month: string): 
   const timeline = terms.multipliers
     ? Calendar.timeline((await Calendar.get({ calendarId: terms.multipliers.calendarId })).versions)
     : null;
-  const usage = await usageOf(providerId, client.clientId, month, client.timeZone, timeline);
+  const usage = await ratedUsage(providerId, client.clientId, month, client.timeZone, timeline);
   const previous = ctx.earlier.find((p) => p.month === addMonths(month, -1))?.statement as BillingStatement | undefined;
   const rated = rate(terms, usage, previous?.carryOut ?? {});
   let credits: CreditResult | null = null;
   let creditNote: string | null = null;
   let backs: BillingStatement["earnBacks"] = [];
+  const exclusions = (ctx.exclusions?.items ?? []) as StoredExclusion[];
   if (terms.slaCredits) {
     if (!ctx.sla) creditNote = `SLA credits are computed from the frozen SLA statement of ${month}: freeze it first`;
     else {
@@ -151,6 +171,7 @@ async function rateMonth(ctx: Awaited<ReturnType<typeof load>>, month: string): 
         monthlyFee: rated.monthlyFee,
         currency: terms.currency,
         measured: measuredIn(ctx.sla),
+        exclusions: exclusions.map((e) => ({ allocation: e.allocation, breaches: e.breaches, reason: e.reason })),
         ticketsCreated: usage.ticketsCreated,
       });
       if (terms.slaCredits.earnBack) {
@@ -194,8 +215,21 @@ async function rateMonth(ctx: Awaited<ReturnType<typeof load>>, month: string): 
       total: rated.charges - creditTotal + earnBack,
     },
     carryOut: rated.carryOut,
+    exclusions: terms.slaCredits ? exclusions : [],
+    disputes: { open: 0, resolved: 0 },
     lockedAt: null,
     lockedBy: null,
+  };
+}
+
+/** The month's disputes, counted by status (one small Query). */
+async function disputeCounts(providerId: string, clientId: string, month: string) {
+  const { data } = await Outdesk.entities.billingDispute.query
+    .byMonth({ providerId, clientId, month })
+    .go({ pages: "all", attributes: ["status"] });
+  return {
+    open: data.filter((d) => d.status === "open").length,
+    resolved: data.filter((d) => d.status === "resolved").length,
   };
 }
 
@@ -258,10 +292,11 @@ export namespace BillingStatements {
 
   /** A month's statement: the locked one as it was, or the month rated now (open, provisional). */
   export const get = fn(MonthInput, async ({ clientId, month }) => {
-    const ctx = await load(clientId, month);
+    const { providerId } = assertClientAccess(clientId);
     reader();
-    if (ctx.locked) return ctx.locked.statement as BillingStatement;
-    return rateMonth(ctx, month);
+    const [ctx, disputes] = await Promise.all([load(clientId, month), disputeCounts(providerId, clientId, month)]);
+    const statement = ctx.locked ? (ctx.locked.statement as BillingStatement) : await rateMonth(ctx, month);
+    return { ...statement, exclusions: statement.exclusions ?? [], disputes };
   });
 
   /** Provider admins lock a finished month once; its statement never changes after. */

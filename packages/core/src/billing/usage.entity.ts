@@ -38,7 +38,8 @@ export const usageRollupEntity = () =>
 
 /**
  * The usage ledger: one append-only item per metered ticket event (created, solved, reopened, a
- * contact), by month, so a statement's line can list the tickets behind it. Never updated.
+ * contact), by month and meter, so a statement's line lists the tickets behind it with one Query
+ * of that meter's range. Never updated.
  */
 export const usageEventEntity = () =>
   new Entity(
@@ -60,7 +61,7 @@ export const usageEventEntity = () =>
       indexes: {
         byMonth: {
           pk: key("pk", ["providerId", "clientId"]),
-          sk: key("sk", ["month", "at", "ticketId", "seq"], "use"),
+          sk: key("sk", ["month", "meter", "at", "ticketId", "seq"], "use"),
         },
       },
     },

@@ -3,7 +3,7 @@ import { dayIn, rollupShard } from "../sla/rollup";
 import type { TicketItem } from "../ticket/model";
 
 /** The meters ticket writes feed; time entries add worked and billable minutes. */
-export type TicketMeter = "created" | "solved" | "reopened" | `contact_${string}`;
+export type TicketMeter = "created" | "solved" | "solved_fc" | "reopened" | `contact_${string}`;
 
 export interface UsageRecord {
   meter: TicketMeter;
@@ -26,12 +26,14 @@ export function hourIn(timeZone: string, at: string | number): number {
 /**
  * What one ticket write meters, from the ticket before and after it and the messages it adds:
  * a created ticket; a solve, once per ticket and month (a reopen and re-solve in the same month
- * bills once); a reopen; and a contact per public staff reply, on the ticket's channel. `set`
- * goes into the ticket patch (the month its solve was metered in).
+ * bills once); a reopen; and a contact per public staff reply, on the ticket's channel. A first
+ * solve with at most one public staff reply and no follow-up from the requester (two public
+ * messages at most) also counts as solved on first contact (`solved_fc`). `set` goes into the
+ * ticket patch (the month its solve was metered in).
  */
 export function usageOf(
   before: Pick<TicketItem, "status" | "solvedMeteredIn"> | null,
-  after: Pick<TicketItem, "status" | "channel">,
+  after: Pick<TicketItem, "status" | "channel" | "publicMessageCount" | "messageCount">,
   messages: readonly { visibility: string; authorType: string }[],
   at: string,
   timeZone: string,
@@ -43,6 +45,8 @@ export function usageOf(
   const from = before?.status;
   if (after.status === "solved" && from !== "solved" && from !== "closed" && before?.solvedMeteredIn !== month) {
     records.push({ meter: "solved", at });
+    if (!before?.solvedMeteredIn && (after.publicMessageCount ?? after.messageCount ?? 0) <= 2)
+      records.push({ meter: "solved_fc", at });
     set.solvedMeteredIn = month;
   }
   if (from && ENDED.has(from) && !ENDED.has(after.status)) records.push({ meter: "reopened", at });

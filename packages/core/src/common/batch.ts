@@ -33,6 +33,30 @@ export async function queryPrefix(pk: string, prefix: string): Promise<Record<st
   return items;
 }
 
+/** One page of `queryPrefix`: up to `limit` items from `start` on, and where the next page starts. */
+export async function queryPrefixPage(
+  pk: string,
+  prefix: string,
+  { limit, start }: { limit: number; start?: Record<string, string> },
+): Promise<{ items: Record<string, unknown>[]; next: Record<string, string> | null }> {
+  const { QueryCommand } = Dynamo.commands();
+  const output = await Dynamo.raw().send(
+    new QueryCommand({
+      TableName: Dynamo.table(),
+      KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+      ExpressionAttributeNames: { "#pk": Table.partitionKey, "#sk": Table.sortKey },
+      ExpressionAttributeValues: { ":pk": { S: pk }, ":prefix": { S: prefix } },
+      ExclusiveStartKey: start ? Object.fromEntries(Object.entries(start).map(([k, v]) => [k, { S: v }])) : undefined,
+      Limit: limit,
+    }),
+  );
+  const last = output.LastEvaluatedKey;
+  return {
+    items: (output.Items ?? []).map((item) => unmarshall(item)),
+    next: last ? Object.fromEntries(Object.entries(last).map(([k, v]) => [k, v.S ?? ""])) : null,
+  };
+}
+
 /** Reads items by key (BatchGetItem), retrying what DynamoDB leaves unprocessed; keeps the given order. */
 export async function batchGet(
   keys: RawItem[],

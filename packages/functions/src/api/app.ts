@@ -7,6 +7,7 @@ import { addresses, unknownMail } from "./addresses";
 import { apiKeys } from "./api-keys";
 import { attachments } from "./attachments";
 import { auth } from "./auth";
+import { providerBilling, providerKpis, statementWork } from "./billing";
 import { calendars } from "./calendars";
 import { clients } from "./clients";
 import type { ApiEnv } from "./context";
@@ -75,6 +76,9 @@ export function createApp() {
   app.route("/v1/clients", sla);
   app.route("/v1/sla-report", providerReport);
   app.route("/v1/clients", contracts);
+  app.route("/v1/clients", statementWork);
+  app.route("/v1/billing", providerBilling);
+  app.route("/v1/kpis", providerKpis);
   app.route("/v1/clients", timeEntries);
   app.route("/v1/timesheets", timesheets);
   app.route("/v1/docs", docs);

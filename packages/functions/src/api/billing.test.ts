@@ -101,6 +101,50 @@ describe("billing statements", () => {
     const charges = 100_000 + 2 * 1000 + 1 * 500 + Math.round((72 / 60) * 6000);
     // First reply 2 of 3 met = 66.67 %, 23.33 points under 90: 100 % of 10 % of the $1,000 fee.
     const credit = 10_000;
+    // Exclusions: the late ticket's breach, caused by the client, does not count — until it is taken back.
+    const breached = expectStatus(
+      await call(adminA, "GET", `/v1/clients/${clientId}/sla-report/breaches?month=${month}`),
+      200,
+    ).body.items[0].ticketKey as string;
+    const exclusions = `${path}/${month}/exclusions`;
+    const excluded = expectStatus(
+      await call(adminA, "PUT", exclusions, {
+        items: [
+          {
+            allocation: "First reply",
+            ticketKeys: [breached],
+            cause: "client_waiting",
+            reason: "Waited on the client's VPN",
+          },
+        ],
+      }),
+      200,
+    ).body;
+    expect(excluded.credits.allocations[0]).toMatchObject({ excluded: 1, compliance: 100, credit: 0 });
+    expect(excluded.exclusions[0]).toMatchObject({ allocation: "First reply", breaches: 1, cause: "client_waiting" });
+    const unknown = await call(adminA, "PUT", exclusions, {
+      items: [{ allocation: "Resolution", ticketKeys: [breached], cause: "other", reason: "x" }],
+      version: 1,
+    });
+    expect(unknown.body.issues[0].path).toEqual(["items", 0, "allocation"]);
+    const metKey = expectStatus(
+      await call(adminA, "GET", `/v1/tickets?view=client&clientId=${clientId}&status=solved`),
+      200,
+    ).body.items.find(
+      (t: { key: string; subject: string }) => t.key !== breached && t.subject.startsWith("Worked"),
+    ).key;
+    const notBreached = await call(adminA, "PUT", exclusions, {
+      items: [{ allocation: "First reply", ticketKeys: [metKey], cause: "other", reason: "x" }],
+      version: 1,
+    });
+    expect(notBreached.body.issues[0].path).toEqual(["items", 0, "ticketKeys", 0]);
+    expect((await call(adminA, "PUT", exclusions, { items: [], version: 0 })).status).toBe(409);
+    expect((await call(clientAdminA1, "PUT", exclusions, { items: [] })).status).toBe(403);
+    expect(
+      expectStatus(await call(adminA, "PUT", exclusions, { items: [], version: 1 }), 200).body.credits.allocations[0]
+        .credit,
+    ).toBe(10_000);
+
     const locked = expectStatus(await call(adminA, "POST", path, { month }), 201).body;
     expect(locked.lines.map((l: { amount: number }) => l.amount)).toEqual([100_000, 2000, 500, 7200]);
     expect(locked.credits.allocations[0]).toMatchObject({ compliance: 66.67, pointsBelow: 23.33, credit });
@@ -158,6 +202,90 @@ describe("billing statements", () => {
     expect(quickbooks.split("\r\n")[0]).toContain('"InvoiceNo","Customer","InvoiceDate","DueDate"');
     expect(quickbooks).toContain('"Agent time","Agent time: productive agent hours",1.2,60.00,72.00,"USD"');
     expect((await call(clientAdminA1, "GET", `${path}/${month}/invoice?format=xero`)).status).toBe(403);
+    expect((await call(adminA, "PUT", exclusions, { items: [], version: 2 })).status).toBe(409);
+
+    // Drill-down: the tickets behind the solved line and the time entries behind the hours, invoiced now.
+    const items = (of: string, who = adminA) => call(who, "GET", `${path}/${month}/items?of=${of}`);
+    const solvedLine = locked.lines.find((l: { name: string }) => l.name === "Solved tickets");
+    expect(solvedLine.drill).toBe("solved");
+    const solved = expectStatus(await items("solved", clientAdminA1), 200).body;
+    expect(solved.items).toHaveLength(3);
+    expect(solved.items.map((i: { meter: string }) => i.meter)).toEqual(["solved", "solved", "solved"]);
+    expect(new Set(solved.items.map((i: { ticketKey: string }) => i.ticketKey)).has(breached)).toBe(true);
+    expect(solved.cursor).toBeNull();
+    const hours = expectStatus(await items("time:billable"), 200).body.items;
+    expect(hours.map((h: { billableMinutes: number; status: string }) => [h.billableMinutes, h.status])).toEqual([
+      [24, "invoiced"],
+      [24, "invoiced"],
+      [24, "invoiced"],
+    ]);
+    expect((await items("everything")).body.issues[0].path).toEqual(["of"]);
+    expect((await items("solved", clientAdminA2)).status).toBe(404);
+
+    // Disputes: the client's admin disputes a line; the provider sees it across clients and resolves it once.
+    const disputes = `${path}/${month}/disputes`;
+    expect((await call(clientAdminA1, "POST", disputes, { line: 99, reason: "?" })).body.issues[0].path).toEqual([
+      "line",
+    ]);
+    expect((await call(clientAdminA2, "POST", disputes, { line: 1, reason: "Not ours" })).status).toBe(404);
+    const opened = expectStatus(
+      await call(clientAdminA1, "POST", disputes, { line: 1, reason: '=HYPERLINK("x") two were duplicates' }),
+      201,
+    ).body;
+    expect(opened).toMatchObject({
+      status: "open",
+      line: { index: 1, amount: 2000, currency: "USD" },
+      resolution: null,
+    });
+    expect(expectStatus(await call(adminA, "GET", `${path}/${month}`), 200).body.disputes).toEqual({
+      open: 1,
+      resolved: 0,
+    });
+    const open = expectStatus(await call(adminA, "GET", "/v1/billing/disputes?status=open"), 200).body.items;
+    expect(open.find((d: { disputeId: string }) => d.disputeId === opened.disputeId)).toMatchObject({ clientId });
+    expect((await call(clientAdminA1, "GET", "/v1/billing/disputes")).status).toBe(403);
+    const resolve = `${disputes}/${opened.disputeId}/resolve`;
+    expect((await call(clientAdminA1, "POST", resolve, { outcome: "upheld", note: "mine" })).status).toBe(403);
+    const resolved = expectStatus(
+      await call(adminA, "POST", resolve, { outcome: "upheld", note: "Credit note CN-7" }),
+      200,
+    ).body;
+    expect(resolved).toMatchObject({ status: "resolved", resolution: { outcome: "upheld", note: "Credit note CN-7" } });
+    expect((await call(adminA, "POST", resolve, { outcome: "rejected", note: "again" })).status).toBe(409);
+    expect(expectStatus(await call(clientAdminA1, "GET", disputes), 200).body.items).toEqual([resolved]);
+
+    // The KPI pack of the month, from the same rollups; the provider's revenue is the locked total.
+    const kpis = expectStatus(
+      await call(clientAdminA1, "GET", `/v1/clients/${clientId}/kpis?month=${month}`),
+      200,
+    ).body;
+    expect(kpis).toMatchObject({
+      ticketsIn: 3,
+      ticketsSolved: 3,
+      ticketsReopened: 0,
+      firstContactResolution: { solved: 3, firstContact: 3, percent: 100 },
+      // Handle time is the time worked (3 × 20 minutes), before the contract's billing rounding.
+      handledMinutes: 60,
+      averageHandleMinutes: 20,
+      slaSource: "frozen",
+    });
+    expect(kpis.slaCompliance.find((m: { metric: string }) => m.metric === "first_reply")).toEqual({
+      metric: "first_reply",
+      met: 2,
+      breached: 1,
+      percent: 66.67,
+    });
+    expect(kpis.backlog.buckets[0].count).toBeGreaterThanOrEqual(1);
+    expect(kpis.definitions.firstContactResolution).toContain("at most one public reply");
+    const provider = expectStatus(await call(adminA, "GET", `/v1/kpis?month=${month}`), 200).body;
+    expect(provider.clients.find((c: { clientId: string }) => c.clientId === clientId)).toMatchObject({
+      status: "locked",
+      total: charges - credit,
+    });
+    const me = provider.agents.find((a: { workedMinutes: number }) => a.workedMinutes === 60);
+    expect(me).toMatchObject({ billableMinutes: 60, utilisationPercent: 100, clients: [{ clientId, minutes: 60 }] });
+    expect((await call(clientAdminA1, "GET", `/v1/kpis?month=${month}`)).status).toBe(403);
+    expect((await call(clientAdminA2, "GET", `/v1/clients/${clientId}/kpis?month=${month}`)).status).toBe(404);
   });
 
   it("refuses the current month, a month without a contract, and a client of another tenant", async () => {
@@ -180,6 +308,10 @@ describe("billing statements", () => {
     expect(early.status).toBe(400);
     expect(early.body.message).toContain("not over yet");
     expect((await call(adminA, "GET", `${path}/${thisMonth}/invoice?format=xero`)).status).toBe(409);
+    const early2 = await call(adminA, "POST", `${path}/${thisMonth}/disputes`, { line: 0, reason: "Too much" });
+    expect(early2.status).toBe(409);
+    const noCredits = await call(adminA, "PUT", `${path}/${thisMonth}/exclusions`, { items: [] });
+    expect(noCredits.body.issues[0].path).toEqual(["items"]);
     expect((await call(adminB, "GET", `${path}/${thisMonth}`)).status).toBe(404);
   });
 });

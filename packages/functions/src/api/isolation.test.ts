@@ -669,6 +669,87 @@ function contractSpecs(): IsolationSpec {
         },
       ],
     },
+    "GET /v1/clients/:clientId/billing-statements/:month/items": billing("/2026-09/items?of=solved"),
+    "PUT /v1/clients/:clientId/billing-statements/:month/exclusions": {
+      ...billing("/2026-09/exclusions", { items: [] }),
+      probes: (w) => [
+        ...billing("/2026-09/exclusions", { items: [] }).probes(w),
+        {
+          as: "clientAdminA1",
+          path: `/v1/clients/${w.ids.clientA1}/billing-statements/2026-09/exclusions`,
+          body: { items: [] },
+          expect: 403,
+        },
+      ],
+    },
+    "GET /v1/clients/:clientId/billing-statements/:month/disputes": billing("/2026-09/disputes"),
+    "POST /v1/clients/:clientId/billing-statements/:month/disputes": billing("/2026-09/disputes", {
+      line: 0,
+      reason: "Probe",
+    }),
+    "POST /v1/clients/:clientId/billing-statements/:month/disputes/:disputeId/resolve": {
+      ...billing("/2026-09/disputes/dsp_01jzzzzzzzzzzzzzzzzzzzzzzz/resolve", { outcome: "rejected", note: "Probe" }),
+      probes: (w) => [
+        ...billing("/2026-09/disputes/dsp_01jzzzzzzzzzzzzzzzzzzzzzzz/resolve", {
+          outcome: "rejected",
+          note: "Probe",
+        }).probes(w),
+        {
+          as: "clientAdminA1",
+          path: `/v1/clients/${w.ids.clientA1}/billing-statements/2026-09/disputes/dsp_01jzzzzzzzzzzzzzzzzzzzzzzz/resolve`,
+          body: { outcome: "rejected", note: "Probe" },
+          expect: 403,
+        },
+        // A made-up dispute of the provider's own client: 404 even for its admin.
+        {
+          as: "adminA",
+          path: `/v1/clients/${w.ids.clientA1}/billing-statements/2026-09/disputes/dsp_01jzzzzzzzzzzzzzzzzzzzzzzz/resolve`,
+          body: { outcome: "rejected", note: "Probe" },
+          expect: 404,
+        },
+      ],
+    },
+    // The KPI pack: staff serving the client read it too, like its SLA report.
+    "GET /v1/clients/:clientId/kpis": {
+      sample: (w) => ({ path: `/v1/clients/${w.ids.clientA1}/kpis?month=${thisMonth}` }),
+      probes: (w) => [
+        { as: "adminB", path: `/v1/clients/${w.ids.clientA1}/kpis?month=${thisMonth}`, expect: 404 },
+        { as: "adminA", path: `/v1/clients/${w.ids.clientB1}/kpis?month=${thisMonth}`, expect: 404 },
+        { as: "agentA1", path: `/v1/clients/${w.ids.clientA2}/kpis?month=${thisMonth}`, expect: 404 },
+        { as: "clientAdminA2", path: `/v1/clients/${w.ids.clientA1}/kpis?month=${thisMonth}`, expect: 404 },
+        { as: "keyA1", path: `/v1/clients/${w.ids.clientA2}/kpis?month=${thisMonth}`, expect: 404 },
+        { as: "clientAdminA1", path: `/v1/clients/${w.ids.clientA1}/kpis?month=${thisMonth}`, expect: 200 },
+      ],
+      // Not the pack itself: its backlog is as of the moment read.
+      rereads: (w) => [{ as: "adminA", path: `/v1/clients/${w.ids.clientA1}/usage?month=${thisMonth}` }],
+    },
+    // Provider-wide: the provider admins' own partition; another provider's admin sees only theirs.
+    "GET /v1/kpis": {
+      sample: () => ({ path: `/v1/kpis?month=${thisMonth}` }),
+      probes: () => [
+        { as: "agentA1", path: `/v1/kpis?month=${thisMonth}`, expect: 403 },
+        { as: "clientAdminA1", path: `/v1/kpis?month=${thisMonth}`, expect: 403 },
+        { as: "keyA1", path: `/v1/kpis?month=${thisMonth}`, expect: 403 },
+      ],
+      rereads: (w) => [{ as: "adminA", path: `/v1/clients/${w.ids.clientA1}/billing-statements` }],
+      hidden: (w) => [
+        {
+          as: "adminB",
+          path: `/v1/kpis?month=${thisMonth}`,
+          mustNotContain: [w.ids.clientA1, w.ids.clientA2, w.ids.agentA1],
+        },
+      ],
+    },
+    "GET /v1/billing/disputes": {
+      sample: () => ({ path: "/v1/billing/disputes" }),
+      probes: () => [
+        { as: "agentA1", path: "/v1/billing/disputes", expect: 403 },
+        { as: "clientAdminA1", path: "/v1/billing/disputes", expect: 403 },
+        { as: "keyA1", path: "/v1/billing/disputes", expect: 403 },
+      ],
+      rereads: () => [{ as: "adminA", path: "/v1/billing/disputes" }],
+      hidden: (w) => [{ as: "adminB", path: "/v1/billing/disputes", mustNotContain: [w.ids.clientA1] }],
+    },
     // The client's own admins read its usage too.
     "GET /v1/clients/:clientId/usage": {
       sample: (w) => ({ path: `/v1/clients/${w.ids.clientA1}/usage?month=${thisMonth}` }),

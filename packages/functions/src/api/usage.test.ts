@@ -48,6 +48,8 @@ describe("metered usage", () => {
     expect(usage.totals).toEqual({
       ticketsCreated: 1,
       ticketsSolved: 1,
+      // Two public replies before the solve: not solved on first contact.
+      ticketsSolvedFirstContact: 0,
       ticketsReopened: 1,
       contacts: { email: 0, web: 0, api: 0, phone: 0, chat: 2 },
       workedMinutes: 0,
