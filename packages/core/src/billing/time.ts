@@ -91,7 +91,9 @@ export const TimeEntryInfo = z
     billing: z.enum(Billing),
     billedMinutes: z.number().describe("billable minutes after the contract's rounding, set on approval"),
     note: z.string().nullable(),
-    status: z.enum(EntryStatuses),
+    status: z
+      .enum([...EntryStatuses, "invoiced"])
+      .describe("draft → approved → invoiced (an approved entry of a locked month, listed and on timesheets)"),
     approvedBy: z.string().nullable(),
     approvedAt: z.string().nullable(),
     messageId: z.string().nullable().describe("the reply the time was logged with"),
@@ -120,6 +122,25 @@ export function toEntryInfo(item: TimeEntryItem): TimeEntryInfo {
     messageId: item.messageId ?? null,
     version: item.version,
   };
+}
+
+/** Approved entries of locked months read as invoiced: one BatchGet of their months' billing periods. */
+async function markInvoiced(providerId: string, items: TimeEntryInfo[]): Promise<TimeEntryInfo[]> {
+  const months = new Map<string, { clientId: string; month: string }>();
+  for (const e of items)
+    if (e.status === "approved")
+      months.set(`${e.clientId}|${e.date.slice(0, 7)}`, { clientId: e.clientId, month: e.date.slice(0, 7) });
+  if (months.size === 0) return items;
+  const of = await readByKeys(
+    [...months.values()].map((m) => primaryKey(Outdesk.entities.billingPeriod, { providerId, ...m })),
+    { consistent: false },
+  );
+  const locked = new Set(
+    Outdesk.entities.billingPeriod.parse(of("billingPeriod")).data.map((p) => `${p.clientId}|${p.month}`),
+  );
+  return items.map((e) =>
+    e.status === "approved" && locked.has(`${e.clientId}|${e.date.slice(0, 7)}`) ? { ...e, status: "invoiced" } : e,
+  );
 }
 
 const Minutes = z.number().int().min(1, "at least 1 minute").max(1440, "at most a day (1,440 minutes) per entry");
@@ -402,9 +423,8 @@ export namespace TimeEntries {
       const { data } = await Outdesk.entities.timeEntry.query
         .byTicket({ providerId, clientId, ticketId })
         .go({ pages: "all" });
-      return {
-        items: (data as TimeEntryItem[]).map(toEntryInfo).sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
-      };
+      const items = (data as TimeEntryItem[]).map(toEntryInfo).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+      return { items: await markInvoiced(providerId, items) };
     },
   );
 
@@ -426,7 +446,10 @@ export namespace TimeEntries {
         .byAgent({ providerId: actor.providerId, agentId })
         .between({ date: week }, { date: `${end}~` })
         .go({ pages: "all" });
-      const items = (data as TimeEntryItem[]).filter((e) => canAccessClient(actor, e.clientId)).map(toEntryInfo);
+      const items = await markInvoiced(
+        actor.providerId,
+        (data as TimeEntryItem[]).filter((e) => canAccessClient(actor, e.clientId)).map(toEntryInfo),
+      );
       const perClient = new Map<
         string,
         { clientId: string; minutes: number; billedMinutes: number; byDay: Record<string, number> }

@@ -220,6 +220,9 @@ describe("billing statements", () => {
       [24, "invoiced"],
     ]);
     expect((await items("everything")).body.issues[0].path).toEqual(["of"]);
+    const ticketId = hours[0].ticketId as string;
+    const listed = expectStatus(await call(adminA, "GET", ticketPath(ticketId, "/time-entries")), 200).body.items;
+    expect(listed.map((e: { status: string }) => e.status)).toEqual(["invoiced"]);
     expect((await items("solved", clientAdminA2)).status).toBe(404);
 
     // Disputes: the client's admin disputes a line; the provider sees it across clients and resolves it once.
