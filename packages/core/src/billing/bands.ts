@@ -1,40 +1,9 @@
 import { openIntervals, type Timeline } from "../calendar/math";
-import { dayIn } from "../sla/rollup";
+import { dayIn, wallAsUtc, wallOf } from "../common/zone";
 import type { RollupItem } from "./meters";
 import { type Bands, noBands } from "./rate";
 
 const HOUR = 3_600_000;
-const weekdays = new Map<string, Intl.DateTimeFormat>();
-const walls = new Map<string, Intl.DateTimeFormat>();
-
-function weekdayIn(timeZone: string, at: number): string {
-  let format = weekdays.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short" });
-    weekdays.set(timeZone, format);
-  }
-  return format.format(new Date(at));
-}
-
-/** The wall-clock time of an instant in a zone, read as if it were UTC (epoch ms). */
-function wallAsUtc(timeZone: string, at: number): number {
-  let format = walls.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
-    walls.set(timeZone, format);
-  }
-  const p = Object.fromEntries(format.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
-}
-
 /** The middle of an hour of a day in a zone, as an instant: where an hour's minutes are classified. */
 export function hourMiddle(day: string, hour: number, timeZone: string): number {
   const wall = Date.parse(`${day}T00:00:00Z`) + hour * HOUR + HOUR / 2;
@@ -57,7 +26,7 @@ export function bandAt(timeline: Timeline, at: number): Band {
   const date = dayIn(timeZone, at);
   const holiday = holidays.some((h) => h.date === date || (h.yearly && h.date.slice(5) === date.slice(5)));
   if (holiday) return "holiday";
-  const weekday = weekdayIn(timeZone, at);
+  const weekday = wallOf(timeZone, at).weekday;
   return weekday === "Sat" || weekday === "Sun" ? "weekend" : "afterHours";
 }
 

@@ -5,29 +5,19 @@ import { writeTime } from "../clock";
 import { readByKeys } from "../common/batch";
 import { primaryKey } from "../common/keys";
 import { isConditionFailure, type Services, type Step, step, writeTransaction } from "../common/transaction";
+import { dayIn, wallOf } from "../common/zone";
 import { Outdesk } from "../dynamo";
 import { Conflict, Forbidden, InvalidField, NotFound } from "../error";
 import { fn } from "../fn";
 import { createId } from "../id";
-import { dayIn, rollupShard } from "../sla/rollup";
+import { rollupShard } from "../sla/rollup";
 import { type ContractVersion, versionFor } from "./contract";
 import type { Rounding } from "./schema";
 import { Billing, EntryStatuses, type TimeEntryEntity, WorkTypes } from "./time.entity";
-import { hourIn } from "./usage";
 
 export type TimeEntryItem = EntityItem<TimeEntryEntity>;
 
 const MINUTE = 60_000;
-const minutesIn = new Map<string, Intl.DateTimeFormat>();
-function minuteIn(timeZone: string, at: number): number {
-  let format = minutesIn.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", { timeZone, minute: "2-digit" });
-    minutesIn.set(timeZone, format);
-  }
-  return Number(format.format(new Date(at)));
-}
-
 /** Billable minutes after rounding: up to the increment, and at least the minimum per entry. */
 export function roundedMinutes(minutes: number, rounding: Rounding): number {
   if (minutes <= 0) return 0;
@@ -44,11 +34,11 @@ export function spread(startedAt: string, minutes: number, timeZone: string): Ma
   let at = Date.parse(startedAt);
   let left = minutes;
   while (left > 0) {
-    const chunk = Math.min(left, 60 - minuteIn(timeZone, at));
+    const chunk = Math.min(left, 60 - wallOf(timeZone, at).minute);
     const day = dayIn(timeZone, at);
     const cell = cells.get(day) ?? {};
     cells.set(day, cell);
-    const hour = `h${hourIn(timeZone, at)}`;
+    const hour = `h${wallOf(timeZone, at).hour}`;
     cell[hour] = (cell[hour] ?? 0) + chunk;
     cell.total = (cell.total ?? 0) + chunk;
     at += chunk * MINUTE;

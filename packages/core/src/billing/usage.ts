@@ -1,6 +1,9 @@
 import { type Services, type Step, step } from "../common/transaction";
-import { dayIn, rollupShard } from "../sla/rollup";
+import { dayIn, hourIn } from "../common/zone";
+import { rollupShard } from "../sla/rollup";
 import type { TicketItem } from "../ticket/model";
+
+export { hourIn };
 
 /** The meters ticket writes feed; time entries add worked and billable minutes. */
 export type TicketMeter = "created" | "solved" | "solved_fc" | "reopened" | `contact_${string}`;
@@ -11,18 +14,6 @@ export interface UsageRecord {
 }
 
 const ENDED = new Set(["solved", "closed"]);
-const hours = new Map<string, Intl.DateTimeFormat>();
-
-/** The hour of the day (0–23) of an instant in a time zone. */
-export function hourIn(timeZone: string, at: string | number): number {
-  let format = hours.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", hourCycle: "h23" });
-    hours.set(timeZone, format);
-  }
-  return Number(format.format(new Date(at)));
-}
-
 /**
  * What one ticket write meters, from the ticket before and after it and the messages it adds:
  * a created ticket; a solve, once per ticket and month (a reopen and re-solve in the same month

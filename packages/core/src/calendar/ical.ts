@@ -1,3 +1,4 @@
+import { wallOf } from "../common/zone";
 import type { Holiday } from "./schema";
 
 /**
@@ -66,22 +67,8 @@ function wallTime(prop: Property, timeZone: string): { date: string; minutes: nu
   if (h === undefined) return { date: `${y}-${mo}-${d}`, minutes: 0, allDay: true };
   if (!utc) return { date: `${y}-${mo}-${d}`, minutes: Number(h) * 60 + Number(mi), allDay: false };
   const instant = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi));
-  const parts: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  });
-  for (const part of format.formatToParts(instant)) parts[part.type] = part.value;
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-    allDay: false,
-  };
+  const w = wallOf(timeZone, instant);
+  return { date: `${w.year}-${pad(w.month)}-${pad(w.day)}`, minutes: w.hour * 60 + w.minute, allDay: false };
 }
 
 const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;

@@ -1,3 +1,4 @@
+import { wallAsUtc } from "../common/zone";
 import { clockMinutes, type Schedule, WEEKDAYS } from "./schema";
 
 /**
@@ -33,34 +34,10 @@ interface ZoneYear {
   changes: [number, number][];
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const zoneYears = new Map<string, ZoneYear>();
 
-function formatter(zone: string): Intl.DateTimeFormat {
-  let format = formatters.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(zone, format);
-  }
-  return format;
-}
-
 function intlOffset(zone: string, at: number): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatter(zone).formatToParts(at)) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
-  }
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return Math.round((wall - Math.floor(at / 1000) * 1000) / MINUTE);
+  return Math.round((wallAsUtc(zone, at) - Math.floor(at / 1000) * 1000) / MINUTE);
 }
 
 function zoneYear(zone: string, year: number): ZoneYear {

@@ -1,5 +1,6 @@
 import type { Services, Step } from "../common/transaction";
 import { step } from "../common/transaction";
+import { dayIn } from "../common/zone";
 import type { TicketItem } from "../ticket/model";
 import type { SlaEvent } from "./clock";
 import { HISTOGRAM_BOUNDS, HISTOGRAM_BUCKETS, ROLLUP_SHARDS } from "./report.entity";
@@ -30,17 +31,8 @@ export interface Rollups {
   breaches: BreachRecord[];
 }
 
-const days = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar date of an instant in a time zone, YYYY-MM-DD. */
-export function dayIn(timeZone: string, at: string | number): string {
-  let format = days.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    days.set(timeZone, format);
-  }
-  return format.format(new Date(at));
-}
+/** Days are the client's: the date of an instant in its zone (kept here for the SLA code's imports). */
+export { dayIn };
 
 export function bucketOf(minutes: number): number {
   const index = HISTOGRAM_BOUNDS.findIndex((bound) => minutes <= bound);
