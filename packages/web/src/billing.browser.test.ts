@@ -143,10 +143,31 @@ describe("billing", () => {
     expect(Number(await overage.getAttribute("data-amount"))).toBe(
       Math.round(Math.max(0, usage.billableMinutes / 60 - 2) * 8000),
     );
-    const drill = page.locator('[data-testid="line-drill"]');
-    if ((await drill.count()) > 0) {
-      await drill.first().click();
-      await page.waitForSelector('[data-testid="drill"] [data-testid="drill-item"]');
+    // The retainer's hours: the time entries behind it, the one logged above among them.
+    await page
+      .locator('[data-testid="billing-line"][data-kind="allowance"] [data-testid="line-drill"]')
+      .first()
+      .click();
+    await page.waitForSelector('[data-testid="drill"][data-of="time:billable"] [data-testid="drill-item"]');
+    expect(await page.locator('[data-testid="drill-item"]').allInnerTexts()).toContainEqual(
+      expect.stringContaining("180 min"),
+    );
+
+    // A first-reply breach of the frozen SLA statement excluded (the client kept it waiting): it stops counting.
+    const sla = (await api("GET", `/v1/clients/${acme}/sla-statements/${last}`)).body.breaches as {
+      ticketKey: string;
+      metric: string;
+    }[];
+    const breach = sla.find((b) => b.metric === "first_reply");
+    if (breach) {
+      await page.click('[data-testid="exclusions-edit"]');
+      await page.click('[data-testid="exclusion-add"]');
+      await page.fill('[data-testid="exclusion-keys"]', breach.ticketKey);
+      await page.fill('[data-testid="exclusion-reason"]', "Waited <i>two days</i> for the client's logs");
+      await page.click('[data-testid="exclusions-save"]');
+      await page.waitForSelector('[data-testid="exclusion"]');
+      expect(await page.locator('[data-testid="exclusion"]').innerText()).toContain("<i>two days</i>");
+      expect(await page.locator('[data-testid="credit-allocation"]').getAttribute("data-excluded")).toBe("1");
     }
 
     await page.click('[data-testid="lock-month"]');
@@ -216,6 +237,8 @@ describe("billing", () => {
     await open.locator('[data-testid="resolve-outcome"]').selectOption("upheld");
     await open.locator('[data-testid="resolve-note"]').fill("Agreed: a credit note follows.");
     await open.locator('[data-testid="resolve-submit"]').click();
+    // Resolved, it leaves the open list.
+    await expect.poll(() => open.count()).toBe(0);
     await page.click('[data-testid="disputes-resolved"]');
     await page.waitForSelector('[data-testid="dispute"][data-status="resolved"] [data-testid="dispute-resolution"]');
     await shot(page, "billing-disputes");
@@ -226,5 +249,5 @@ describe("billing", () => {
     expect(await resolution.innerText()).toContain("a credit note follows");
     expect(admin.errors).toEqual([]);
     expect(client.errors).toEqual([]);
-  });
+  }, 240_000);
 });

@@ -220,6 +220,7 @@ export type DrillItem =
       ticketId: string;
       ticketKey: string;
       agentId: string;
+      agentName?: string;
       date: string;
       startedAt: string;
       workType: string;

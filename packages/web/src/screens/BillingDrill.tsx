@@ -76,7 +76,7 @@ export function DrillDown({ clientId, month, of }: { clientId: string; month: st
                   </td>
                   <td>{item.date}</td>
                   <td>
-                    <bdi>{session.userName(item.agentId)}</bdi>
+                    <bdi>{item.agentName ?? session.userName(item.agentId)}</bdi>
                   </td>
                   <td>{item.workType}</td>
                   <td>{item.billing.replaceAll("_", " ")}</td>

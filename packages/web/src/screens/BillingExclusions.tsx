@@ -88,7 +88,7 @@ export function Exclusions({
                 <td>{causeLabel[e.cause] ?? e.cause}</td>
                 <td>{e.reason}</td>
                 <td className="muted small">
-                  {e.by && <bdi>{session.userName(e.by)}</bdi>} {e.at && when(e.at)}
+                  <bdi>{session.users.find((u) => u.id === e.by)?.name ?? ""}</bdi> {e.at && when(e.at)}
                 </td>
               </tr>
             ))}

@@ -84,6 +84,8 @@ export function BillingStatementPage({ clientId, month }: { clientId: string; mo
   const s = statement;
   const c = s.currency;
   const locked = s.status === "locked";
+  // Client admins' sessions list their own team only: a provider's user goes unnamed.
+  const lockedBy = session.users.find((u) => u.id === s.lockedBy)?.name;
   const openOn = new Set(disputes.filter((d) => d.status === "open").map((d) => d.line.index));
 
   return (
@@ -142,10 +144,10 @@ export function BillingStatementPage({ clientId, month }: { clientId: string; mo
         {locked && s.lockedAt ? (
           <>
             Locked {when(s.lockedAt)}
-            {s.lockedBy && (
+            {lockedBy && (
               <>
                 {" "}
-                by <bdi>{session.userName(s.lockedBy)}</bdi>
+                by <bdi>{lockedBy}</bdi>
               </>
             )}
             ; it never changes.
@@ -323,7 +325,7 @@ function Credits({ statement: s }: { statement: BillingStatement }) {
         </thead>
         <tbody>
           {k.allocations.map((a) => (
-            <tr key={a.name} data-testid="credit-allocation" data-credit={a.credit}>
+            <tr key={a.name} data-testid="credit-allocation" data-credit={a.credit} data-excluded={a.excluded}>
               <td>
                 <bdi>{a.name}</bdi>
                 <div className="muted small working">{a.working}</div>
@@ -331,7 +333,7 @@ function Credits({ statement: s }: { statement: BillingStatement }) {
               <td className="num">{a.targetPercent}%</td>
               <td className="num">{a.compliance === null ? "—" : `${a.compliance}%`}</td>
               <td className="num">{a.excluded}</td>
-              <td className="num">{money(-a.credit, c)}</td>
+              <td className="num">{money(a.credit ? -a.credit : 0, c)}</td>
             </tr>
           ))}
         </tbody>
