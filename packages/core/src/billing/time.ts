@@ -218,12 +218,15 @@ async function context(clientId: string, ticketId: string, entryId?: string) {
   return { providerId, ticket, client, entry, versions };
 }
 
+const lockedMonth = (month: string) =>
+  InvalidField(["startedAt"], `${month} is locked for billing: its statement never changes`);
+
 /** A locked billing month takes no more time: its statement was rated without it. */
 async function assertOpenMonth(providerId: string, clientId: string, month: string) {
   const { data } = await Outdesk.entities.billingPeriod
     .get({ providerId, clientId, month })
     .go({ attributes: ["month"] });
-  if (data) throw InvalidField(["startedAt"], `${month} is locked for billing: its statement never changes`);
+  if (data) throw lockedMonth(month);
 }
 
 function stale(entry: TimeEntryItem) {
@@ -346,10 +349,17 @@ export namespace TimeEntries {
     if (entry.status !== from)
       throw Conflict(from === "draft" ? "The entry is approved already" : "The entry is a draft already");
     if (version !== undefined && version !== entry.version) throw stale(entry);
-    await assertOpenMonth(entry.providerId, clientId, entry.month);
     const moved = { ...next(entry, ctx, writeTime()), version: entry.version + 1 };
     const approving = from === "draft";
+    // The month's lock is checked in the transaction itself: no lock can slip in between.
     await writeTransaction((services) => [
+      step(
+        services.billingPeriod
+          .check({ providerId: entry.providerId, clientId, month: entry.month })
+          .where((attr, op) => op.notExists(attr.month))
+          .commit(),
+        lockedMonth(entry.month),
+      ),
       step(
         services.timeEntry
           .put(moved)

@@ -223,6 +223,10 @@ describe("billing statements", () => {
     const ticketId = hours[0].ticketId as string;
     const listed = expectStatus(await call(adminA, "GET", ticketPath(ticketId, "/time-entries")), 200).body.items;
     expect(listed.map((e: { status: string }) => e.status)).toEqual(["invoiced"]);
+    // Nor can an invoiced entry be reopened: the lock is checked inside the approval's transaction.
+    const reopen = await call(adminA, "POST", ticketPath(ticketId, `/time-entries/${listed[0].id}/reopen`), {});
+    expect(reopen.status).toBe(400);
+    expect(reopen.body.issues[0]).toMatchObject({ path: ["startedAt"], message: expect.stringContaining("locked") });
     expect((await items("solved", clientAdminA2)).status).toBe(404);
 
     // Disputes: the client's admin disputes a line; the provider sees it across clients and resolves it once.
