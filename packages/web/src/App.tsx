@@ -4,6 +4,7 @@ import { isolate } from "./bidi";
 import { billingLink, disputesLink } from "./billing";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { statusLabel } from "./format";
+import { clientKpiLink, providerKpiLink } from "./kpi";
 import { isId, path as segments, withQuery } from "./paths";
 import { Link, match, navigate, useLocation } from "./router";
 import { AcceptInvite, AdminClients, AdminUsers } from "./screens/Admin";
@@ -13,6 +14,8 @@ import { BillingStatementPage } from "./screens/BillingStatement";
 import { Calendars } from "./screens/Calendars";
 import { CalendarView } from "./screens/CalendarView";
 import { ContractEditorPage } from "./screens/ContractEditor";
+import { KpiOverviewPage } from "./screens/KpiOverview";
+import { KpiPackPage } from "./screens/KpiPack";
 import { Login } from "./screens/Login";
 import { NewTicket } from "./screens/NewTicket";
 import { NotificationBell } from "./screens/NotificationBell";
@@ -95,6 +98,8 @@ function Shell() {
   );
   const slaDashboard = (client: { id: string; ticketPrefix: string }) =>
     view(reportLink(client.id), "SLA dashboard", undefined, `sla-report-${client.ticketPrefix}`);
+  const kpiPack = (client: { id: string; ticketPrefix: string }) =>
+    view(clientKpiLink(client.id), "KPIs", undefined, `kpi-${client.ticketPrefix}`);
   const ticketRoute = match("/clients/:clientId/tickets/:ticketId", path);
   // Only ids the API could have issued reach a request; anything else is not found.
   const ticket =
@@ -109,6 +114,8 @@ function Shell() {
     isId("client", clientId) && (session.me.actor.clientIds === "all" || session.me.actor.clientIds.includes(clientId));
   const reportRoute = match("/clients/:clientId/sla-report", path);
   const reportClient = reportRoute?.clientId && served(reportRoute.clientId) ? reportRoute.clientId : null;
+  const kpiRoute = match("/clients/:clientId/kpis", path);
+  const kpiClient = kpiRoute?.clientId && served(kpiRoute.clientId) ? kpiRoute.clientId : null;
   const statementRoute = match("/clients/:clientId/sla-report/statements/:month", path);
   const statement =
     statementRoute?.clientId && served(statementRoute.clientId) && isMonth(statementRoute.month)
@@ -178,6 +185,7 @@ function Shell() {
             {view(withQuery("/tickets", { view: "all", status: "open", clientId: filteredClient }), "All open")}
             {view("/sla-report", "SLA overview", undefined, "view-sla-overview")}
             {view(timesheetLink(), "Timesheet", undefined, "view-timesheet")}
+            {providerAdmin && view(providerKpiLink(), "KPIs", undefined, "view-kpis")}
           </section>
         )}
         {session.me.actor.role !== "agent" && (
@@ -196,6 +204,7 @@ function Shell() {
             </h3>
             {/* A client admin's first stop: how their provider is doing. */}
             {!session.staff && slaDashboard(client)}
+            {!session.staff && kpiPack(client)}
             {queueStatuses.map((status) =>
               view(
                 withQuery("/tickets", { view: "client", clientId: client.id, status }),
@@ -205,6 +214,7 @@ function Shell() {
               ),
             )}
             {session.staff && slaDashboard(client)}
+            {session.staff && kpiPack(client)}
             {view(segments`/clients/${client.id}/sla`, "SLA policies", undefined, `sla-${client.ticketPrefix}`)}
             {session.me.actor.role !== "agent" &&
               view(billingLink(client.id), "Billing", undefined, `billing-${client.ticketPrefix}`)}
@@ -231,6 +241,10 @@ function Shell() {
             <SlaOverviewPage month={query.get("month")} />
           ) : path === "/timesheet" && session.staff ? (
             <TimesheetPage week={query.get("week")} agent={query.get("agent")} />
+          ) : kpiClient ? (
+            <KpiPackPage key={kpiClient} clientId={kpiClient} month={query.get("month")} />
+          ) : path === "/kpis" && providerAdmin ? (
+            <KpiOverviewPage month={query.get("month")} />
           ) : billingClient ? (
             <BillingPage key={billingClient} clientId={billingClient} />
           ) : billingStatement ? (

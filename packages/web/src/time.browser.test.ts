@@ -10,8 +10,9 @@ import { browserStack, demoLogin, demoToken } from "../../../test/browser";
  * a reload and a visit to another ticket, saves its entry, logs one by hand (a too-long entry and
  * one in a locked month are refused at their fields, keeping what was typed), the provider admin
  * approves one on the ticket and the other from Maya's timesheet (rounded by the contract), and
- * Maya's timesheet shows the minutes on the entries' days under Acme. Acme's client admin sees
- * no time at all. A note with markup stays text.
+ * Maya's timesheet shows the minutes on the entries' days under Acme. The KPI pack (this month
+ * and the one before) and the provider-wide KPIs show the API's figures and definitions. Acme's
+ * client admin sees no time at all and only Acme's KPI pack. A note with markup stays text.
  */
 const env = browserStack("time");
 const screens = join(repoRoot, "test-results/screens");
@@ -47,6 +48,22 @@ const lastMonth = () => {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
 };
 
+type ClientKpis = {
+  ticketsIn: number;
+  ticketsSolved: number;
+  ticketsReopened: number;
+  backlog: { total: number; buckets: { count: number }[] };
+  firstContactResolution: { percent: number | null };
+  averageHandleMinutes: number | null;
+  handledMinutes: number;
+  slaCompliance: { metric: string; met: number; breached: number; percent: number | null }[];
+  definitions: Record<string, string>;
+};
+type ProviderKpis = {
+  agents: { agentId: string; workedMinutes: number; billableMinutes: number; utilisationPercent: number | null }[];
+  clients: { clientId: string; total: number; status: string; currency: string | null }[];
+};
+
 interface Entry {
   id: string;
   minutes: number;
@@ -67,6 +84,7 @@ const state = {} as {
   watched: Entry;
   typed: Entry;
   mayaId: string;
+  invoicedId: string;
 };
 
 describe("time tracking in the console", () => {
@@ -100,7 +118,17 @@ describe("time tracking in the console", () => {
         rounding: { incrementMinutes: 15, minimumMinutes: 15 },
       },
     });
+    // Maya's approved time of last month is invoiced once the month is locked.
+    const entriesApi = `/v1/clients/${acme.id}/tickets/${ticket.id}/time-entries`;
+    const old = await api<Entry & { version: number }>(
+      "POST",
+      entriesApi,
+      { minutes: 30, startedAt: `${month}-15T15:00:00Z`, workType: "admin", billing: "billable" },
+      "maya",
+    );
+    await api("POST", `${entriesApi}/${old.id}/approve`, { version: old.version });
     await api("POST", `/v1/clients/${acme.id}/billing-statements`, { month });
+    state.invoicedId = old.id;
 
     const agent = await demoLogin(env, "maya@northwind.example", { allow: [400] });
     state.agent = agent;
@@ -108,6 +136,10 @@ describe("time tracking in the console", () => {
     await page.goto(ticketUrl);
     const watch = page.locator('[data-testid="stopwatch"]');
     await watch.waitFor();
+    // The ticket page lists it as approved; the panel asks the list route, which knows the lock.
+    const invoiced = page.locator(`[data-testid="time-entry"][data-entry-id="${old.id}"][data-status="invoiced"]`);
+    await invoiced.waitFor();
+    expect(await invoiced.locator("button").count()).toBe(0);
     expect(await watch.getAttribute("data-state")).toBe("idle");
     await page.click('[data-testid="stopwatch-start"]');
     await page.waitForSelector('[data-testid="stopwatch"][data-state="running"]');
@@ -165,7 +197,12 @@ describe("time tracking in the console", () => {
 
     const entries = (await api<{ items: Entry[] }>("GET", `/v1/clients/${acme.id}/tickets/${ticket.id}/time-entries`))
       .items;
-    expect(entries.map((e) => e.minutes).sort((a, b) => a - b)).toEqual([1, 45]);
+    expect(
+      entries
+        .filter((e) => e.id !== old.id)
+        .map((e) => e.minutes)
+        .sort((a, b) => a - b),
+    ).toEqual([1, 45]);
     const watched = entries.find((e) => e.minutes === 1)!;
     const typed = entries.find((e) => e.minutes === 45)!;
     // The time typed is the viewer's: it reached the API as that instant.
@@ -183,6 +220,12 @@ describe("time tracking in the console", () => {
     await row.locator('[data-testid="time-approve"]').click();
     await admin.page.waitForSelector(`[data-testid="time-entry"][data-entry-id="${typed.id}"][data-status="approved"]`);
     expect(await row.innerText()).toContain("45 min billed");
+    // An invoiced entry is final: not even a provider admin reopens it.
+    const invoiced = admin.page.locator(
+      `[data-testid="time-entry"][data-entry-id="${state.invoicedId}"][data-status="invoiced"]`,
+    );
+    await invoiced.waitFor();
+    expect(await invoiced.locator('[data-testid="time-reopen"]').count()).toBe(0);
     const maya = (await api<{ items: { id: string; email: string }[] }>("GET", "/v1/users?limit=100")).items.find(
       (u) => u.email === "maya@northwind.example",
     )!;
@@ -258,13 +301,105 @@ describe("time tracking in the console", () => {
     expect(agent.errors).toEqual([]);
   }, 120_000);
 
-  it("a client admin sees the ticket without its time, and no timesheet", async () => {
+  it("the client KPI pack and the provider-wide KPIs show the API's figures, with their definitions", async () => {
+    const { acme } = state;
+    const { page, errors } = await demoLogin(env, "admin@northwind.example");
+    await page.click('[data-testid="kpi-ACME"]');
+    const pack = page.locator('[data-testid="kpi-pack"][data-month]:not([data-month=""])');
+    await pack.waitFor();
+    for (const step of ["now", "previous"] as const) {
+      if (step === "previous") {
+        const before = await pack.getAttribute("data-month");
+        await page.click('[data-testid="sla-month-prev"]');
+        await page.waitForSelector(
+          `[data-testid="kpi-pack"][data-month]:not([data-month=""]):not([data-month="${before}"])`,
+        );
+      }
+      const month = (await pack.getAttribute("data-month"))!;
+      expect(page.url()).toContain(step === "now" ? `/clients/${acme.id}/kpis` : `month=${month}`);
+      const kpis = await api<ClientKpis>("GET", `/v1/clients/${acme.id}/kpis?month=${month}`);
+      const figure = async (kpi: string) => {
+        const value = await page.locator(`[data-testid="kpi-${kpi}"]`).getAttribute("data-value");
+        return value === "" ? null : Number(value);
+      };
+      expect(await figure("ticketsIn")).toBe(kpis.ticketsIn);
+      expect(await figure("ticketsSolved")).toBe(kpis.ticketsSolved);
+      expect(await figure("ticketsReopened")).toBe(kpis.ticketsReopened);
+      expect(await figure("firstContactResolution")).toBe(kpis.firstContactResolution.percent);
+      expect(await figure("averageHandleMinutes")).toBe(kpis.averageHandleMinutes);
+      expect(await figure("backlog")).toBe(kpis.backlog.total);
+      const bars = page.locator('[data-testid="kpi-backlog-chart"] [data-testid="chart-bar"]');
+      expect(await bars.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-value"))))).toEqual(
+        kpis.backlog.buckets.map((b) => b.count),
+      );
+      const rows = page.locator('[data-testid="kpi-sla-row"]');
+      expect(
+        await rows.evaluateAll((els) =>
+          els.map((el) => ({
+            metric: el.getAttribute("data-metric"),
+            met: Number(el.getAttribute("data-met")),
+            breached: Number(el.getAttribute("data-breached")),
+            percent: el.getAttribute("data-percent") === "" ? null : Number(el.getAttribute("data-percent")),
+          })),
+        ),
+      ).toEqual(kpis.slaCompliance.map(({ metric, met, breached, percent }) => ({ metric, met, breached, percent })));
+      for (const [kpi, text] of Object.entries(kpis.definitions))
+        expect(await page.locator(`[data-testid="kpi-definitions"] [data-kpi="${kpi}"] dd`).innerText()).toBe(text);
+      if (step === "now") {
+        // This month holds Maya's approved time: 46 minutes handled.
+        expect(kpis.handledMinutes).toBeGreaterThanOrEqual(46);
+        await shot(page, "time-kpi-pack");
+      }
+    }
+
+    await page.click('[data-testid="view-kpis"]');
+    const overview = page.locator('[data-testid="kpi-overview"][data-month]:not([data-month=""])');
+    await overview.waitFor();
+    const month = (await overview.getAttribute("data-month"))!;
+    const kpis = await api<ProviderKpis>("GET", `/v1/kpis?month=${month}`);
+    for (const agent of kpis.agents) {
+      const row = page.locator(`[data-testid="kpi-agent-row"][data-agent-id="${agent.agentId}"]`);
+      expect(Number(await row.getAttribute("data-worked"))).toBe(agent.workedMinutes);
+      expect(Number(await row.getAttribute("data-billable"))).toBe(agent.billableMinutes);
+      expect(await row.getAttribute("data-utilisation")).toBe(String(agent.utilisationPercent ?? ""));
+    }
+    expect(kpis.agents.find((a) => a.agentId === state.mayaId)!.workedMinutes).toBeGreaterThanOrEqual(46);
+    for (const client of kpis.clients) {
+      const row = page.locator(`[data-testid="kpi-client-row"][data-client-id="${client.clientId}"]`);
+      expect(Number(await row.getAttribute("data-total"))).toBe(client.total);
+      expect(await row.getAttribute("data-status")).toBe(client.status);
+    }
+    // Acme's contract prices the month: its total is written in its currency.
+    const acmeRevenue = kpis.clients.find((c) => c.clientId === acme.id)!;
+    expect(acmeRevenue.currency).toBe("USD");
+    expect(
+      await page
+        .locator(`[data-testid="kpi-client-row"][data-client-id="${acme.id}"] [data-testid="kpi-client-total"]`)
+        .innerText(),
+    ).toContain("$");
+    await shot(page, "time-kpi-overview");
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("a client admin sees the ticket without its time, no timesheet, and only their client's KPI pack", async () => {
     const { ticketUrl } = state;
     const client = await demoLogin(env, "ops@acme.example");
     await client.page.goto(ticketUrl);
     await client.page.waitForSelector('[data-testid="ticket-subject"]');
     expect(await client.page.locator('[data-testid="time-panel"]').count()).toBe(0);
     expect(await client.page.locator('[data-testid="view-timesheet"]').count()).toBe(0);
+    // The KPI pack of their own client only, and no provider-wide KPIs.
+    expect(await client.page.locator('[data-testid="view-kpis"]').count()).toBe(0);
+    expect(await client.page.locator('[data-testid="kpi-GLOBEX"]').count()).toBe(0);
+    await client.page.click('[data-testid="kpi-ACME"]');
+    await client.page.waitForSelector('[data-testid="kpi-pack"] [data-testid="kpi-definitions"]');
+    const globex = (await api<{ items: { id: string; slug: string }[] }>("GET", "/v1/clients")).items.find(
+      (c) => c.slug === "globex",
+    )!;
+    for (const path of [`/clients/${globex.id}/kpis`, "/kpis"]) {
+      await client.page.goto(`${env.stack.url}${path}`);
+      await client.page.waitForSelector('[data-testid="not-found"]');
+    }
     expect(client.errors).toEqual([]);
   }, 60_000);
 });

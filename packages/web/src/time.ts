@@ -43,7 +43,7 @@ export interface TimeEntry {
   /** Billable minutes after the contract's rounding: set on approval, 0 before. */
   billedMinutes: number;
   note: string | null;
-  /** "invoiced" is not sent yet; a locked month's entries are approved ones. */
+  /** invoiced: approved, in a month locked for billing (final: it is never reopened). */
   status: "draft" | "approved" | "invoiced";
   approvedBy: string | null;
   approvedAt: string | null;

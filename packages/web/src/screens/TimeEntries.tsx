@@ -223,16 +223,19 @@ export function TimeEntries({
   const [editing, setEditing] = useState<Editing | null>(null);
   const [rowProblem, setRowProblem] = useState<{ id: string; message: string } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
-  // The ticket page reloaded (a reply may have logged time): its list is the fresh one.
-  useEffect(() => {
-    if (initial) setEntries(initial);
-  }, [initial]);
 
   const reload = useCallback(async () => {
     const { items } = await listEntries(clientId, ticketId);
     setEntries(items);
     return items;
   }, [clientId, ticketId]);
+
+  // The ticket page reloaded (a reply may have logged time): its list is the fresh one. The page
+  // does not say which approved entries are invoiced (their month locked); the list route does.
+  useEffect(() => {
+    if (initial) setEntries(initial);
+    if (initial?.some((e) => e.status === "approved")) void reload().catch(() => undefined);
+  }, [initial, reload]);
 
   const blank = (watch?: Watch): Draft => ({
     workType: "other",
