@@ -4,7 +4,8 @@ import { Addresses } from "@outdesk/core/email/addresses";
 import { SlaPolicies } from "@outdesk/core/sla";
 import { Client, Provider, User } from "@outdesk/core/tenancy";
 import { Ticket } from "@outdesk/core/ticket";
-import { type HistoryClient, seedHistory } from "./history";
+import { addDemoContracts, type BillingClient, closeDemoMonths } from "./demo-contracts";
+import { type HistoryClient, historyStart, seedHistory } from "./history";
 
 export const DEMO_PASSWORD = "outdesk-demo";
 export const DEMO_PROVIDER = "northwind";
@@ -30,7 +31,7 @@ const weekdays = (from: string, to: string) =>
 const clients = [
   {
     name: "Acme Corporation",
-    slug: "acme",
+    slug: "acme" as const,
     timeZone: "America/New_York",
     supportAddresses: ["help@acme.example"],
     mailSettings: {
@@ -61,7 +62,7 @@ const clients = [
   },
   {
     name: "Globex",
-    slug: "globex",
+    slug: "globex" as const,
     timeZone: "Europe/London",
     supportAddresses: ["support@globex.example"],
     mailSettings: { fromAddress: "support@globex.example", signature: "The Globex service desk" },
@@ -89,7 +90,7 @@ const clients = [
   },
   {
     name: "Initech",
-    slug: "initech",
+    slug: "initech" as const,
     timeZone: "America/Chicago",
     supportAddresses: ["help@initech.example"],
     // Initech answers from its default address and sends no auto-acknowledgement.
@@ -111,7 +112,7 @@ const clients = [
 ];
 
 /** What each client's past months were about (seedHistory). */
-const pastTopics: Pick<HistoryClient, "requester" | "topics" | "fields">[] = [
+const pastTopics: Pick<HistoryClient, "requester" | "topics" | "fields" | "lateFirstReplies">[] = [
   {
     requester: ["Tom Becker", "tom.becker@acme.example"],
     topics: [
@@ -144,6 +145,8 @@ const pastTopics: Pick<HistoryClient, "requester" | "topics" | "fields">[] = [
   },
   {
     requester: ["Hannah Price", "hannah.price@globex.example"],
+    // Its second ticket's first reply is late: the first month misses the target, and Globex's contract credits it.
+    lateFirstReplies: [1],
     topics: [
       [
         "Shared drive is read-only for Finance",
@@ -331,11 +334,13 @@ const tickets: DemoTicket[] = [
  * Seeds "Northwind Support" once, through the same core operations the API uses: clients,
  * staff and client admins, each client's business calendar and SLA policy, and realistic
  * tickets in every client's queue, measured by those policies, after months of worked history
- * (`history: false` leaves that out, for tests that start many stacks). Returns false when it
- * is already there (the data dir persists across restarts).
+ * billed under each client's contract, its older months locked (`history: false` leaves all of
+ * that out, for tests that start many stacks). Returns false when it is already there (the data
+ * dir persists across restarts).
  */
 export async function seedDemo({ history = true }: { history?: boolean } = {}): Promise<boolean> {
   if (await Provider.resolveSlug(DEMO_PROVIDER)) return false;
+  const now = Date.now();
   const { providerId, userId } = await Provider.signup({
     providerName: "Northwind Support",
     providerSlug: DEMO_PROVIDER,
@@ -369,7 +374,8 @@ export async function seedDemo({ history = true }: { history?: boolean } = {}): 
   });
   // Calendars and policies are the provider admin's to set; saved before any ticket, so every
   // demo ticket starts its clocks.
-  const admin: Actor = {
+  type UserActor = Actor & { type: "user" };
+  const admin: UserActor = {
     type: "user",
     providerId,
     id: userId,
@@ -377,9 +383,11 @@ export async function seedDemo({ history = true }: { history?: boolean } = {}): 
     clientIds: "all",
     name: "Nora Admin",
   };
-  await withActor(admin, async () => {
+  const calendarIds = await withActor(admin, async () => {
+    const ids: string[] = [];
     for (const [index, { sla }] of clients.entries()) {
       const calendar = await Calendar.create(sla.calendar);
+      ids.push(calendar.id);
       const on = (minutes: PriorityMinutes) => ({ calendarId: calendar.id, minutes });
       await SlaPolicies.put({
         clientId: created.clientIds[index]!,
@@ -395,8 +403,8 @@ export async function seedDemo({ history = true }: { history?: boolean } = {}): 
         ],
       });
     }
+    return ids;
   });
-  type UserActor = Actor & { type: "user" };
   const actorFor = (user: User.Info): UserActor => ({
     type: "user",
     providerId,
@@ -408,16 +416,29 @@ export async function seedDemo({ history = true }: { history?: boolean } = {}): 
   const [maya, leo, olivia, ian, dee] = created.users.map(actorFor) as UserActor[];
   const agentOf = [maya!, maya!, leo!];
   const clientAdminOf = [olivia!, ian!, dee!];
-  // Months of past work first, so today's demo tickets stay on top of every queue.
-  if (history)
+  // Months of past work first, so today's demo tickets stay on top of every queue: billed under
+  // contracts signed before it, its time approved, its older months closed.
+  if (history) {
+    const from = historyStart(now);
+    const billing: BillingClient[] = clients.map((client, index) => ({
+      clientId: created.clientIds[index]!,
+      slug: client.slug,
+      timeZone: client.timeZone,
+      calendarId: calendarIds[index]!,
+    }));
+    const firstBilled = await addDemoContracts(admin, billing, from);
     await seedHistory(
       pastTopics.map((past, index) => ({
         ...past,
         clientId: created.clientIds[index]!,
+        timeZone: clients[index]!.timeZone,
         agent: agentOf[index]!,
         clientAdmin: clientAdminOf[index]!,
       })),
+      { approver: admin, now },
     );
+    await closeDemoMonths(admin, billing, firstBilled, now);
+  }
   for (const demo of tickets) {
     const clientId = created.clientIds[demo.client]!;
     const agent = agentOf[demo.client]!;
