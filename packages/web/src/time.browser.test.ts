@@ -88,7 +88,7 @@ const state = {} as {
 };
 
 describe("time tracking in the console", () => {
-  it("an agent runs the stopwatch through a reload, saves its entry and logs one by hand (bad input refused at its field)", async () => {
+  it("an agent runs the stopwatch through a reload, saves its entry, logs one by hand (bad input refused at its field), corrects and deletes drafts", async () => {
     const clients = (await api<{ items: { id: string; slug: string; timeZone: string }[] }>("GET", "/v1/clients"))
       .items;
     const acme = clients.find((c) => c.slug === "acme")!;
@@ -192,6 +192,25 @@ describe("time tracking in the console", () => {
     const note = manual.locator('[data-testid="time-entry-note"]');
     expect(await note.innerText()).toBe(NOTE);
     expect(await note.locator("b, img").count()).toBe(0);
+    // A draft is corrected in the same form, prefilled; deleting one asks first.
+    await manual.locator('[data-testid="time-edit"]').click();
+    expect(await form.locator('[data-testid="time-minutes"]').inputValue()).toBe("45");
+    expect(await form.locator('[data-testid="time-started-at"]').inputValue()).toBe(localInput(started));
+    await form.locator('[data-testid="time-work-type"]').selectOption("chat");
+    await page.click('[data-testid="time-save"]');
+    await form.waitFor({ state: "detached" });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="time-entry"][data-minutes="45"]')].some((el) =>
+        el.textContent?.includes("Chat"),
+      ),
+    );
+    await page.click('[data-testid="time-add"]');
+    await form.locator('[data-testid="time-minutes"]').fill("5");
+    await page.click('[data-testid="time-save"]');
+    const extra = page.locator('[data-testid="time-entry"][data-minutes="5"]');
+    await extra.locator('[data-testid="time-delete"]').click();
+    await extra.locator('[data-testid="time-delete-confirm"]').click();
+    await extra.waitFor({ state: "detached" });
     await shot(page, "time-ticket");
     expect(agent.errors).toEqual([]);
 
