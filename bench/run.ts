@@ -1,3 +1,4 @@
+import { billingReport, printBilling } from "./billing";
 import { bundleReport, printBundleReport } from "./bundle";
 import { calendarReport, printCalendar } from "./calendar";
 import { printLifeCost, ticketLife } from "./cost";
@@ -18,6 +19,7 @@ try {
   printOverhead(await overheadRows());
   printInbound(await inboundReport());
   printCalendar(calendarReport());
+  printBilling(await billingReport());
   // Last: it sweeps the SLA index every tenant shares, the earlier benches' tickets included.
   printSla(await slaReport());
 } finally {
