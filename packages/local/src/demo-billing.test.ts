@@ -15,7 +15,7 @@ import { DEMO_PASSWORD, DEMO_PROVIDER, seedDemo } from "./seed";
 const MINUTE = 60_000;
 const now = Date.now();
 const first = monthOf(historyStart(now));
-/** Whether the contracts start with the history (a core whose addVersion reads the write's clock) or only last month. */
+/** Where the contracts start: the history's first month (a core whose addVersion reads the write's clock), else this month. */
 let billedFrom: string;
 let admin: Persona;
 let providerId: string;

@@ -130,8 +130,9 @@ const isRefusedMonth = (error: unknown) =>
  * the month the contracts start in.
  *
  * A core whose `Contracts.addVersion` measures "more than a month back" on the wall clock rather
- * than the write's clock (`withClock`) refuses that month: the contracts then start in the
- * earliest month it takes (last month), and only that month and later are billed.
+ * than the write's clock (`withClock`) refuses that month: the contracts then start this month
+ * (last month stays free for a version of the provider's own, as billing.browser.test.ts adds),
+ * and no finished month is billed.
  */
 export async function addDemoContracts(admin: UserActor, clients: BillingClient[], from: number): Promise<string> {
   const add = (effectiveFrom: string) =>
@@ -149,18 +150,18 @@ export async function addDemoContracts(admin: UserActor, clients: BillingClient[
     return monthOf(from);
   } catch (error) {
     if (!isRefusedMonth(error)) throw error;
-    const lastMonth = monthOf(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 15));
-    await add(lastMonth);
-    return lastMonth;
+    const thisMonth = monthOf(Date.now());
+    await add(thisMonth);
+    return thisMonth;
   }
 }
 
 /**
- * Closes the history's finished months (from the contracts' first) as a provider would: every month but the last has its SLA
- * statement frozen and its billing statement locked; the last is left provisional, for the demo's
- * provider to lock. Its SLA statement is frozen too (Globex's credits are rated from it), except
- * Acme's: the SLA dashboard's walk-through (sla-dashboard.browser.test.ts) freezes that one.
- * Returns the months locked and the month left provisional.
+ * Closes the finished months the contracts bill as a provider would: every month but the last
+ * has its SLA statement frozen and its billing statement locked; the last is left provisional,
+ * for the demo's provider to lock. Its SLA statement is frozen too (Globex's credits are rated
+ * from it), except Acme's: the demo's walk-throughs freeze that one (sla-dashboard and
+ * billing.browser.test.ts). Returns the months locked and the month left provisional.
  */
 export async function closeDemoMonths(
   admin: UserActor,
