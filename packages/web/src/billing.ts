@@ -111,6 +111,8 @@ export interface Line {
   working: string;
   /** Pass as `?of=` to the items route; null: nothing behind the line to list. */
   drill?: string | null;
+  /** On a retainer's fee line. */
+  allowance?: { meter: string; unit: string; included: number; carriedIn: number; available: number; used: number };
 }
 
 export interface Preview {
@@ -341,10 +343,7 @@ export const statusLabel: Record<StatementStatus, string> = {
 /** The retainer of a statement whose meter is hours: what the month makes available, for the burn-down. */
 export function hourAllowance(statement: BillingStatement): { name: string; available: number } | null {
   for (const line of statement.lines) {
-    if (line.kind !== "allowance" || line.unit !== "month") continue;
-    // The line's working says "12.5 hours used of 40 available" (billing/rate.ts).
-    const found = /([\d.]+) hours used of ([\d.]+) available/.exec(line.working);
-    if (found) return { name: line.name, available: Number(found[2]) };
+    if (line.allowance?.unit === "hour") return { name: line.name, available: line.allowance.available };
   }
   return null;
 }

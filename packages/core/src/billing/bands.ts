@@ -30,14 +30,31 @@ export function bandAt(timeline: Timeline, at: number): Band {
   return weekday === "Sat" || weekday === "Sun" ? "weekend" : "afterHours";
 }
 
-/** Minutes by band from rollups' per-hour counts (days in the client's zone); no calendar: all business. */
-export function bandsOf(items: readonly RollupItem[], clientZone: string, timeline: Timeline | null): Bands {
+/**
+ * Classifies the hours of days in the client's zone, each (day, hour) once: a busy month has
+ * thousands of rollup items but at most 744 distinct hours, and each classification reads the zone.
+ */
+export function bandClassifier(clientZone: string, timeline: Timeline | null): (day: string, hour: number) => Band {
+  if (!timeline) return () => "business";
+  const seen = new Map<string, Band>();
+  return (day, hour) => {
+    const id = `${day}#${hour}`;
+    let band = seen.get(id);
+    if (!band) {
+      band = bandAt(timeline, hourMiddle(day, hour, clientZone));
+      seen.set(id, band);
+    }
+    return band;
+  };
+}
+
+/** Minutes by band from rollups' per-hour counts. */
+export function bandsOf(items: readonly RollupItem[], classify: (day: string, hour: number) => Band): Bands {
   const bands = noBands();
   for (const item of items) {
     for (let h = 0; h < 24; h++) {
       const minutes = item[`h${h}`] ?? 0;
-      if (!minutes) continue;
-      bands[timeline ? bandAt(timeline, hourMiddle(item.day, h, clientZone)) : "business"] += minutes;
+      if (minutes) bands[classify(item.day, h)] += minutes;
     }
   }
   return bands;

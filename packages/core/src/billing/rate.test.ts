@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandAt, bandsOf, hourMiddle } from "./bands";
+import { bandAt, bandClassifier, bandsOf, hourMiddle } from "./bands";
 import { computeCredits, earnBacks } from "./credits";
 import { formatMoney, minorDigits, roundMinor } from "./money";
 import { noBands, rate, type Usage } from "./rate";
@@ -305,8 +305,7 @@ describe("after-hours bands", () => {
           { day: "2026-12-07", meter: "billable", h8: 30, h9: 60, h17: 15 },
           { day: "2026-12-06", meter: "billable", h12: 45 },
         ],
-        "Europe/Berlin",
-        berlin,
+        bandClassifier("Europe/Berlin", berlin),
       ),
     ).toEqual({ business: 60, afterHours: 45, weekend: 45, holiday: 0 });
   });

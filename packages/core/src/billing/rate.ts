@@ -38,6 +38,15 @@ export interface Line {
   working: string;
   /** What lists the tickets or time entries behind the quantity (the statement's `items?of=`); null for fees. */
   drill: string | null;
+  /** A retainer's fee line: what it included and what was used (the console's burn-down). */
+  allowance?: {
+    meter: Meter;
+    unit: Line["unit"];
+    included: number;
+    carriedIn: number;
+    available: number;
+    used: number;
+  };
 }
 
 export interface Rated {
@@ -210,6 +219,7 @@ export function rate(terms: ContractTerms, usage: Usage, carriedIn: Record<numbe
           unit: "month",
           unitPrice: c.fee,
           drill: drillOf(c.meter),
+          allowance: { meter: c.meter, unit, included: c.included, carriedIn: carried, available, used },
           working: `${used} ${unit}s used of ${available} available${multiplierNote(c.meter, terms)}`,
         });
         if (over > 0)

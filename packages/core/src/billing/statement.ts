@@ -10,7 +10,7 @@ import { Conflict, InvalidField, NotFound } from "../error";
 import { fn } from "../fn";
 import { monthOver, SlaReports, type StatementInfo as SlaStatement } from "../sla/report";
 import type { Metric, Priority } from "../sla/schema";
-import { bandsOf } from "./bands";
+import { bandClassifier, bandsOf } from "./bands";
 import { type ContractVersion, versionFor } from "./contract";
 import { addMonths, type CreditHistory, type CreditResult, computeCredits, earnBacks } from "./credits";
 import { addMeter, type RollupItem, zeroCounts } from "./meters";
@@ -104,12 +104,13 @@ async function ratedUsage(
     addMeter(counts, item.meter, item.total ?? 0);
     if (item.meter === "handled" || item.meter === "billable") hours[item.meter].push(item);
   }
+  const classify = bandClassifier(clientZone, timeline);
   return {
     ticketsCreated: counts.ticketsCreated,
     ticketsSolved: counts.ticketsSolved,
     contacts: Object.fromEntries(Object.entries(counts.contacts).filter(([, n]) => n > 0)),
-    handledMinutes: bandsOf(hours.handled, clientZone, timeline),
-    billableMinutes: bandsOf(hours.billable, clientZone, timeline),
+    handledMinutes: bandsOf(hours.handled, classify),
+    billableMinutes: bandsOf(hours.billable, classify),
   };
 }
 
