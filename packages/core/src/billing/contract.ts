@@ -2,6 +2,7 @@ import type { EntityItem } from "electrodb";
 import * as z from "zod";
 import { assertClientAccess, assertRole } from "../actor";
 import { Calendar } from "../calendar";
+import { writeTime } from "../clock";
 import { readByKeys } from "../common/batch";
 import { primaryKey } from "../common/keys";
 import { isConditionFailure } from "../common/transaction";
@@ -164,7 +165,8 @@ export namespace Contracts {
       throw Conflict("The contract changed since you read it");
     if (effectiveTo !== null && effectiveTo < effectiveFrom)
       throw InvalidField(["effectiveTo"], "not before effectiveFrom");
-    const thisMonth = new Date().toISOString().slice(0, 7);
+    // The write's own clock: an imported history adds its contract as of its first month.
+    const thisMonth = writeTime().slice(0, 7);
     if (effectiveFrom < addMonths(thisMonth, -1))
       throw InvalidField(
         ["effectiveFrom"],
@@ -193,7 +195,7 @@ export namespace Contracts {
         throw error;
       }
     }
-    const now = new Date().toISOString();
+    const now = writeTime();
     const version: ContractVersion = {
       number: versions.reduce((max, v) => Math.max(max, v.number), 0) + 1,
       effectiveFrom,
