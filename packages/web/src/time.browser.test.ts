@@ -68,6 +68,7 @@ interface Entry {
   id: string;
   minutes: number;
   billedMinutes: number;
+  billableMinutes: number;
   status: string;
   startedAt: string;
   date: string;
@@ -177,6 +178,8 @@ describe("time tracking in the console", () => {
     expect(await tooLong.innerText()).toContain("at most a day");
     expect(await form.locator('[data-testid="time-note"]').inputValue()).toBe(NOTE);
     await form.locator('[data-testid="time-minutes"]').fill("45");
+    // 30 of the 45 minutes worked are billable.
+    await form.locator('[data-testid="time-billable-input"]').fill("30");
     await form.locator('[data-testid="time-started-at"]').fill(`${month}-15T10:00`);
     await page.click('[data-testid="time-save"]');
     const locked = form.locator('[data-testid="field-issue"][data-path="startedAt"]');
@@ -195,6 +198,7 @@ describe("time tracking in the console", () => {
     // A draft is corrected in the same form, prefilled; deleting one asks first.
     await manual.locator('[data-testid="time-edit"]').click();
     expect(await form.locator('[data-testid="time-minutes"]').inputValue()).toBe("45");
+    expect(await form.locator('[data-testid="time-billable-input"]').inputValue()).toBe("30");
     expect(await form.locator('[data-testid="time-started-at"]').inputValue()).toBe(localInput(started));
     await form.locator('[data-testid="time-work-type"]').selectOption("chat");
     await page.click('[data-testid="time-save"]');
@@ -224,6 +228,7 @@ describe("time tracking in the console", () => {
     ).toEqual([1, 45]);
     const watched = entries.find((e) => e.minutes === 1)!;
     const typed = entries.find((e) => e.minutes === 45)!;
+    expect(typed.billableMinutes).toBe(30);
     // The time typed is the viewer's: it reached the API as that instant.
     expect(Date.parse(typed.startedAt)).toBe(Math.floor(started.getTime() / 60_000) * 60_000);
     Object.assign(state, { watched, typed });
@@ -238,7 +243,7 @@ describe("time tracking in the console", () => {
     const row = admin.page.locator(`[data-testid="time-entry"][data-entry-id="${typed.id}"]`);
     await row.locator('[data-testid="time-approve"]').click();
     await admin.page.waitForSelector(`[data-testid="time-entry"][data-entry-id="${typed.id}"][data-status="approved"]`);
-    expect(await row.innerText()).toContain("45 min billed");
+    expect(await row.innerText()).toContain("30 min billed");
     // An invoiced entry is final: not even a provider admin reopens it.
     const invoiced = admin.page.locator(
       `[data-testid="time-entry"][data-entry-id="${state.invoicedId}"][data-status="invoiced"]`,
@@ -278,7 +283,7 @@ describe("time tracking in the console", () => {
     const expected = new Map<string, { worked: number; billable: number }>();
     for (const [entry, billed] of [
       [watched, 15],
-      [typed, 45],
+      [typed, 30],
     ] as const) {
       const day = dayIn(acme.timeZone, entry.startedAt);
       if (mondayOf(day) !== week) continue;

@@ -39,6 +39,8 @@ export interface TimeEntry {
   date: string;
   /** Worked. */
   minutes: number;
+  /** The billable part of the minutes worked, before rounding. */
+  billableMinutes: number;
   billing: Billing;
   /** Billable minutes after the contract's rounding: set on approval, 0 before. */
   billedMinutes: number;
@@ -56,13 +58,19 @@ export interface EntryInput {
   workType: WorkType;
   startedAt: string;
   minutes: number;
+  /** null (on an edit): all the minutes worked. */
+  billableMinutes?: number | null;
   billing: Billing;
   note?: string | null;
 }
 
 /** Billable minutes as far as known: the rounded figure once approved, the worked minutes before. */
 export const billableOf = (entry: TimeEntry) =>
-  entry.billing !== "billable" ? 0 : entry.status === "draft" ? entry.minutes : entry.billedMinutes;
+  entry.billing !== "billable"
+    ? 0
+    : entry.status === "draft"
+      ? (entry.billableMinutes ?? entry.minutes)
+      : entry.billedMinutes;
 
 const entriesApi = (clientId: string, ticketId: string) => `${ticketApi(clientId, ticketId)}/time-entries`;
 const entryApi = (entry: TimeEntry) => `${entriesApi(entry.clientId, entry.ticketId)}/${encodeURIComponent(entry.id)}`;

@@ -30,6 +30,8 @@ export const timeEntryEntity = () =>
         date: { type: "string", required: true },
         month: { type: "string", required: true },
         minutes: { type: "number", required: true },
+        /** The billable part of the minutes worked, before rounding; absent: all of them. */
+        billableMinutes: { type: "number" },
         billing: { type: Billing, required: true },
         /** Billable minutes after the contract's rounding (increment, minimum per entry); 0 unless billable. */
         billedMinutes: { type: "number", required: true, default: 0 },

@@ -78,6 +78,7 @@ export const TimeEntryInfo = z
     startedAt: z.string(),
     date: z.string().describe("in the client's time zone"),
     minutes: z.number().describe("worked"),
+    billableMinutes: z.number().describe("the billable part of the minutes worked, before rounding"),
     billing: z.enum(Billing),
     billedMinutes: z.number().describe("billable minutes after the contract's rounding, set on approval"),
     note: z.string().nullable(),
@@ -103,6 +104,7 @@ export function toEntryInfo(item: TimeEntryItem): TimeEntryInfo {
     startedAt: item.startedAt,
     date: item.date,
     minutes: item.minutes,
+    billableMinutes: item.billableMinutes ?? item.minutes,
     billing: item.billing,
     billedMinutes: item.billedMinutes,
     note: item.note ?? null,
@@ -134,8 +136,15 @@ async function markInvoiced(providerId: string, items: TimeEntryInfo[]): Promise
 }
 
 const Minutes = z.number().int().min(1, "at least 1 minute").max(1440, "at most a day (1,440 minutes) per entry");
+const BillableMinutes = z
+  .number()
+  .int()
+  .min(0)
+  .max(1440)
+  .describe("the billable part of the minutes worked, before the contract's rounding; default: all of them");
 const EntryFields = {
   minutes: Minutes,
+  billableMinutes: BillableMinutes.optional(),
   billing: z.enum(Billing).default("billable"),
   workType: z.enum(WorkTypes).default("other"),
   startedAt: z.iso.datetime({ offset: true }).optional().describe("default: now minus the minutes"),
@@ -150,6 +159,7 @@ export const CreateEntryInput = z
 export const UpdateEntryInput = z
   .strictObject({
     minutes: Minutes.optional(),
+    billableMinutes: BillableMinutes.nullable().optional().describe("null: all the minutes worked"),
     billing: z.enum(Billing).optional(),
     workType: z.enum(WorkTypes).optional(),
     startedAt: z.iso.datetime({ offset: true }).optional(),
@@ -229,6 +239,11 @@ async function assertOpenMonth(providerId: string, clientId: string, month: stri
   if (data) throw lockedMonth(month);
 }
 
+function assertBillablePart(billable: number | undefined, minutes: number) {
+  if (billable !== undefined && billable > minutes)
+    throw InvalidField(["billableMinutes"], `not more than the ${minutes} minutes worked`);
+}
+
 function stale(entry: TimeEntryItem) {
   return Conflict("The time entry changed since you read it; reload and retry", { currentVersion: entry.version });
 }
@@ -268,9 +283,11 @@ export namespace TimeEntries {
         at: startedAt ? new Date(Date.parse(startedAt) + input.minutes * MINUTE).toISOString() : now,
         workType: input.workType,
       });
+      assertBillablePart(input.billableMinutes, input.minutes);
       await assertOpenMonth(providerId, clientId, draft.month);
       const item: TimeEntryItem = {
         ...draft,
+        ...(input.billableMinutes !== undefined ? { billableMinutes: input.billableMinutes } : {}),
         billing: input.billing,
         ...(input.note ? { note: input.note } : {}),
         createdAt: now,
@@ -312,6 +329,9 @@ export namespace TimeEntries {
       };
       if (change.note === null) delete next.note;
       else if (change.note !== undefined) next.note = change.note;
+      if (change.billableMinutes === null) delete next.billableMinutes;
+      else if (change.billableMinutes !== undefined) next.billableMinutes = change.billableMinutes;
+      assertBillablePart(next.billableMinutes, next.minutes);
       try {
         await Outdesk.entities.timeEntry
           .put(next)
@@ -379,7 +399,8 @@ export namespace TimeEntries {
       return {
         ...entry,
         status: "approved",
-        billedMinutes: entry.billing === "billable" ? roundedMinutes(entry.minutes, rounding) : 0,
+        billedMinutes:
+          entry.billing === "billable" ? roundedMinutes(entry.billableMinutes ?? entry.minutes, rounding) : 0,
         approvedBy: useTenant().id,
         approvedAt: now,
         updatedAt: now,

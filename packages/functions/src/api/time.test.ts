@@ -105,6 +105,17 @@ describe("time entries", () => {
     expect((await call(adminA, "DELETE", entries(clientId, ticketId, `/${draft.id}`))).status).toBe(204);
     const list = expectStatus(await call(adminA, "GET", entries(clientId, ticketId)), 200).body.items;
     expect(list.map((e: { minutes: number }) => e.minutes).sort()).toEqual([20, 3, 30].sort());
+
+    // Part of the time worked billable: 40 minutes worked, 25 billable → 30 billed (6-minute steps).
+    const part = expectStatus(
+      await call(adminA, "POST", entries(clientId, ticketId), { minutes: 40, billableMinutes: 25 }),
+      201,
+    ).body;
+    expect(part).toMatchObject({ minutes: 40, billableMinutes: 25 });
+    const tooMuch = await call(adminA, "PATCH", entries(clientId, ticketId, `/${part.id}`), { billableMinutes: 41 });
+    expect(tooMuch.body.issues[0].path).toEqual(["billableMinutes"]);
+    expect(expectStatus(await approve(part.id), 200).body).toMatchObject({ minutes: 40, billedMinutes: 30 });
+    expect(await usage(clientId)).toMatchObject({ workedMinutes: 93, billableMinutes: 45 });
   });
 
   it("turns time logged with a reply into a draft entry on the ticket page, which client admins never see", async () => {

@@ -55,6 +55,8 @@ interface Draft {
   workType: WorkType;
   startedAt: string;
   minutes: string;
+  /** "": all the minutes worked. */
+  billable: string;
   billing: Billing;
   note: string;
 }
@@ -63,6 +65,8 @@ const draftOf = (entry: TimeEntry): Draft => ({
   workType: entry.workType,
   startedAt: toLocalInput(entry.startedAt),
   minutes: String(entry.minutes),
+  billable:
+    entry.billableMinutes !== undefined && entry.billableMinutes !== entry.minutes ? String(entry.billableMinutes) : "",
   billing: entry.billing,
   note: entry.note ?? "",
 });
@@ -72,10 +76,12 @@ function inputOf(draft: Draft, before: Draft | null): Partial<EntryInput> {
   // A time the browser cannot read goes as typed: the API names the field.
   const startedAt = fromLocalInput(draft.startedAt) ?? draft.startedAt;
   const minutes = draft.minutes.trim() === "" ? undefined : Number(draft.minutes);
+  const billable = draft.billable.trim() === "" ? null : Number(draft.billable);
   const all: Partial<EntryInput> = {
     workType: draft.workType,
     startedAt,
     ...(minutes === undefined ? {} : { minutes }),
+    ...(billable === null ? {} : { billableMinutes: billable }),
     billing: draft.billing,
     note: draft.note.trim() || (before ? null : undefined),
   };
@@ -84,6 +90,7 @@ function inputOf(draft: Draft, before: Draft | null): Partial<EntryInput> {
   if (draft.workType !== before.workType) changed.workType = draft.workType;
   if (draft.startedAt !== before.startedAt) changed.startedAt = startedAt;
   if (draft.minutes !== before.minutes) changed.minutes = minutes as number;
+  if (draft.billable !== before.billable) changed.billableMinutes = billable;
   if (draft.billing !== before.billing) changed.billing = draft.billing;
   if (draft.note !== before.note) changed.note = all.note ?? null;
   return changed;
@@ -172,11 +179,26 @@ function EntryForm({
           </select>
           <FieldIssue problem={problem} at={["billing"]} />
         </label>
-        <div className="field-row">
-          <span className="label">Minutes billable</span>{" "}
-          <output data-testid="time-billable">{draft.billing === "billable" ? worked : 0}</output>
-          <div className="muted small">Rounded by the client's contract when approved.</div>
-        </div>
+        {draft.billing === "billable" && (
+          <label>
+            Minutes billable
+            <input
+              type="number"
+              inputMode="numeric"
+              min={0}
+              className="time-input"
+              data-testid="time-billable-input"
+              placeholder={worked ? String(worked) : "all worked"}
+              value={draft.billable}
+              onChange={(e) => set("billable", e.target.value)}
+            />
+            <span className="muted small" data-testid="time-billable">
+              {draft.billable.trim() === "" ? worked : Number(draft.billable) || 0} billable, rounded by the client's
+              contract when approved
+            </span>
+            <FieldIssue problem={problem} at={["billableMinutes"]} />
+          </label>
+        )}
       </div>
       <label>
         Note
@@ -241,6 +263,7 @@ export function TimeEntries({
     workType: "other",
     startedAt: toLocalInput(watch?.startedAt ?? new Date().toISOString()),
     minutes: watch ? String(elapsedMinutes(watch)) : "",
+    billable: "",
     billing: "billable",
     note: "",
   });
