@@ -5,6 +5,7 @@ import { withClock } from "@outdesk/core/clock";
 import { Config } from "@outdesk/core/config";
 import { Dynamo, Outdesk } from "@outdesk/core/dynamo";
 import { dayIn, rollupShard } from "@outdesk/core/sla";
+import { mulberry32 } from "@outdesk/local/random";
 import { hourMiddle } from "../packages/core/src/billing/bands";
 import { hourIn } from "../packages/core/src/billing/usage";
 import { queryPrefix } from "../packages/core/src/common/batch";
@@ -133,18 +134,6 @@ const METERS = 4 + 5 + 4;
 /** Relative weight of each hour of the day a ticket opens in: office hours, evenings, nights. */
 const HOUR_WEIGHTS = [1, 1, 1, 1, 1, 1, 2, 4, 9, 10, 10, 10, 9, 10, 10, 10, 9, 7, 5, 4, 3, 2, 2, 1];
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so runs compare alike. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function writeAll(items: Record<string, AttributeValue>[]) {
   const writer = batchWriter();
   for (const item of items) await writer.add(item);
@@ -272,7 +261,7 @@ export async function seedMonth(
   seed: number,
   days = monthDays(month),
 ) {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const cells = days.length * SHARDS;
   if (tickets < KINDS.length * cells)
     throw new Error(

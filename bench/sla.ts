@@ -3,6 +3,7 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import { Dynamo, Outdesk } from "@outdesk/core/dynamo";
 import { allCounters, Metrics, rollupShard, rollupsOf, type SlaEvent } from "@outdesk/core/sla";
 import { handler as sweep } from "@outdesk/functions/sla-sweep";
+import { mulberry32 } from "@outdesk/local/random";
 import { ROLLUP_SHARDS } from "../packages/core/src/sla/report.entity";
 import { Priorities } from "../packages/core/src/ticket/constants";
 import { shardOf } from "../packages/core/src/ticket/lifecycle";
@@ -76,18 +77,6 @@ const DUE_POLICY = {
 };
 const WARNING_MINUTES = 300;
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so runs compare alike. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Items to the table by BatchWriteItem, 25 at a time, a few batches at once; unprocessed ones are sent again. */
 async function writeAll(count: number, itemAt: (i: number) => Record<string, AttributeValue>, concurrency = 8) {
   let next = 0;
@@ -141,7 +130,7 @@ function ticketEvents(day: string, index: number, next: () => number): SlaEvent[
  * so 496 tickets already reach every cell.
  */
 async function seedMonth(providerId: string, clientId: string, tickets: number, seed: number) {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const rollups = new Map<
     string,
     { day: string; metric: Metric; priority: string; shard: string; add: Record<string, number> }

@@ -26,6 +26,15 @@ export class ApiError extends Error {
   }
 }
 
+/** The messages of an API error's issues at one field ("month"), joined; "" when none. */
+export function issuesAt(reason: unknown, field: string): string {
+  if (!(reason instanceof ApiError)) return "";
+  return (reason.body.issues ?? [])
+    .filter((issue) => issue.path.join(".") === field)
+    .map((issue) => issue.message)
+    .join("; ");
+}
+
 /** What login and accept-invite answer in cookie mode: no refresh token in the body. */
 interface Tokens {
   accessToken: string;

@@ -14,21 +14,12 @@ export const stringAttr = (item: RawItem, name: string) => item[name]?.S ?? "";
  * 1 MB: the raw Query, for hot reads that need no ElectroDB query chain.
  */
 export async function queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-  const { QueryCommand } = Dynamo.commands();
   const items: Record<string, unknown>[] = [];
-  let start: RawItem | undefined;
+  let start: Record<string, string> | undefined;
   do {
-    const output = await Dynamo.raw().send(
-      new QueryCommand({
-        TableName: Dynamo.table(),
-        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
-        ExpressionAttributeNames: { "#pk": Table.partitionKey, "#sk": Table.sortKey },
-        ExpressionAttributeValues: { ":pk": { S: pk }, ":prefix": { S: prefix } },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of output.Items ?? []) items.push(unmarshall(item));
-    start = output.LastEvaluatedKey;
+    const page = await queryPrefixPage(pk, prefix, { start });
+    items.push(...page.items);
+    start = page.next ?? undefined;
   } while (start);
   return items;
 }
@@ -37,7 +28,7 @@ export async function queryPrefix(pk: string, prefix: string): Promise<Record<st
 export async function queryPrefixPage(
   pk: string,
   prefix: string,
-  { limit, start }: { limit: number; start?: Record<string, string> },
+  { limit, start }: { limit?: number; start?: Record<string, string> | undefined },
 ): Promise<{ items: Record<string, unknown>[]; next: Record<string, string> | null }> {
   const { QueryCommand } = Dynamo.commands();
   const output = await Dynamo.raw().send(

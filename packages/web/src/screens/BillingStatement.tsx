@@ -1,5 +1,5 @@
 import { Fragment, useCallback, useEffect, useState } from "react";
-import { ApiError } from "../api";
+import { ApiError, issuesAt } from "../api";
 import {
   type BillingStatement,
   billingLink,
@@ -374,13 +374,7 @@ function LockMonth({
       onLocked(await lockMonth(clientId, month));
       setAsking(false);
     } catch (reason) {
-      const atMonth =
-        reason instanceof ApiError
-          ? (reason.body.issues ?? [])
-              .filter((issue) => issue.path.join(".") === "month")
-              .map((issue) => issue.message)
-              .join("; ")
-          : "";
+      const atMonth = issuesAt(reason, "month");
       setProblem({
         status: reason instanceof ApiError ? reason.status : 0,
         text: atMonth || message(reason, "Could not lock the month"),

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
-import { ApiError } from "../api";
+import { ApiError, issuesAt } from "../api";
 import { when } from "../format";
 import { Link } from "../router";
 import { useSession } from "../session";
@@ -115,13 +115,7 @@ function FreezeMonth({
       onFrozen(month);
     } catch (reason) {
       // A 400 names the month ("not over yet"); a 409 says it is frozen already.
-      const atMonth =
-        reason instanceof ApiError
-          ? (reason.body.issues ?? [])
-              .filter((issue) => issue.path.join(".") === "month")
-              .map((issue) => issue.message)
-              .join("; ")
-          : "";
+      const atMonth = issuesAt(reason, "month");
       setProblem({
         status: reason instanceof ApiError ? reason.status : 0,
         text: atMonth || message(reason, "Could not freeze the month"),
