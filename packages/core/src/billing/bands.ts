@@ -1,5 +1,5 @@
 import { openIntervals, type Timeline } from "../calendar/math";
-import { dayIn, wallAsUtc, wallOf } from "../common/zone";
+import { dayIn, wallAsUtc } from "../common/zone";
 import type { RollupItem } from "./meters";
 import { type Bands, noBands } from "./rate";
 
@@ -20,31 +20,45 @@ export type Band = keyof Bands;
  * hours. Classified per hour of the usage rollups, at the hour's middle.
  */
 export function bandAt(timeline: Timeline, at: number): Band {
-  if (openIntervals(timeline, at, at + 1).length > 0) return "business";
+  return openIntervals(timeline, at, at + 1).length > 0 ? "business" : closedBand(timeline, at);
+}
+
+/** The band of an instant the calendar is closed at. */
+function closedBand(timeline: Timeline, at: number): Band {
   const version = timeline.findLast((v) => v.effectiveFrom <= at) ?? timeline[0]!;
   const { timeZone, holidays } = version.schedule;
   const date = dayIn(timeZone, at);
-  const holiday = holidays.some((h) => h.date === date || (h.yearly && h.date.slice(5) === date.slice(5)));
-  if (holiday) return "holiday";
-  const weekday = wallOf(timeZone, at).weekday;
-  return weekday === "Sat" || weekday === "Sun" ? "weekend" : "afterHours";
+  if (holidays.some((h) => h.date === date || (h.yearly && h.date.slice(5) === date.slice(5)))) return "holiday";
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday === 0 || weekday === 6 ? "weekend" : "afterHours";
 }
 
 /**
- * Classifies the hours of days in the client's zone, each (day, hour) once: a busy month has
- * thousands of rollup items but at most 744 distinct hours, and each classification reads the zone.
+ * Classifies the hours of days in the client's zone, a day at a time: one open-interval read of
+ * the day, its 24 hour middles from its start (each read from the zone only on a day whose
+ * length is not 24 hours), holidays and weekends from the date in the calendar's zone.
  */
 export function bandClassifier(clientZone: string, timeline: Timeline | null): (day: string, hour: number) => Band {
   if (!timeline) return () => "business";
-  const seen = new Map<string, Band>();
+  const days = new Map<string, Band[]>();
+  const classifyDay = (day: string): Band[] => {
+    const first = hourMiddle(day, 0, clientZone);
+    const last = hourMiddle(day, 23, clientZone);
+    const middles = Array.from({ length: 24 }, (_, h) =>
+      last - first === 23 * HOUR ? first + h * HOUR : hourMiddle(day, h, clientZone),
+    );
+    const open = openIntervals(timeline, first - HOUR, last + HOUR);
+    return middles.map((at) =>
+      open.some(([from, to]) => at >= from && at < to) ? "business" : closedBand(timeline, at),
+    );
+  };
   return (day, hour) => {
-    const id = `${day}#${hour}`;
-    let band = seen.get(id);
-    if (!band) {
-      band = bandAt(timeline, hourMiddle(day, hour, clientZone));
-      seen.set(id, band);
+    let bands = days.get(day);
+    if (!bands) {
+      bands = classifyDay(day);
+      days.set(day, bands);
     }
-    return band;
+    return bands[hour]!;
   };
 }
 

@@ -308,5 +308,19 @@ describe("after-hours bands", () => {
         bandClassifier("Europe/Berlin", berlin),
       ),
     ).toEqual({ business: 60, afterHours: 45, weekend: 45, holiday: 0 });
+    // A day at a time gives each hour the band its own middle has, over DST changes and holidays too.
+    for (const zone of ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe"]) {
+      const classify = bandClassifier(zone, berlin);
+      for (const day of [
+        "2026-03-08",
+        "2026-03-29",
+        "2026-04-05",
+        "2026-10-25",
+        "2026-11-01",
+        "2026-12-25",
+        "2026-12-28",
+      ])
+        for (let h = 0; h < 24; h++) expect(classify(day, h), `${zone} ${day} ${h}`).toBe(band(day, h, zone));
+    }
   });
 });

@@ -14,12 +14,17 @@ export const stringAttr = (item: RawItem, name: string) => item[name]?.S ?? "";
  * 1 MB: the raw Query, for hot reads that need no ElectroDB query chain.
  */
 export async function queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, string> | undefined;
+  return (await queryPrefixRaw(pk, prefix)).map((item) => unmarshall(item));
+}
+
+/** `queryPrefix` without unmarshalling, for readers that decode a few attributes themselves. */
+export async function queryPrefixRaw(pk: string, prefix: string): Promise<RawItem[]> {
+  const items: RawItem[] = [];
+  let start: RawItem | undefined;
   do {
-    const page = await queryPrefixPage(pk, prefix, { start });
+    const page = await queryPage(pk, prefix, undefined, start);
     items.push(...page.items);
-    start = page.next ?? undefined;
+    start = page.last;
   } while (start);
   return items;
 }
@@ -30,6 +35,15 @@ export async function queryPrefixPage(
   prefix: string,
   { limit, start }: { limit?: number; start?: Record<string, string> | undefined },
 ): Promise<{ items: Record<string, unknown>[]; next: Record<string, string> | null }> {
+  const startKey = start ? Object.fromEntries(Object.entries(start).map(([k, v]) => [k, { S: v }])) : undefined;
+  const page = await queryPage(pk, prefix, limit, startKey);
+  return {
+    items: page.items.map((item) => unmarshall(item)),
+    next: page.last ? Object.fromEntries(Object.entries(page.last).map(([k, v]) => [k, v.S ?? ""])) : null,
+  };
+}
+
+async function queryPage(pk: string, prefix: string, limit: number | undefined, start: RawItem | undefined) {
   const { QueryCommand } = Dynamo.commands();
   const output = await Dynamo.raw().send(
     new QueryCommand({
@@ -37,15 +51,11 @@ export async function queryPrefixPage(
       KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
       ExpressionAttributeNames: { "#pk": Table.partitionKey, "#sk": Table.sortKey },
       ExpressionAttributeValues: { ":pk": { S: pk }, ":prefix": { S: prefix } },
-      ExclusiveStartKey: start ? Object.fromEntries(Object.entries(start).map(([k, v]) => [k, { S: v }])) : undefined,
+      ExclusiveStartKey: start,
       Limit: limit,
     }),
   );
-  const last = output.LastEvaluatedKey;
-  return {
-    items: (output.Items ?? []).map((item) => unmarshall(item)),
-    next: last ? Object.fromEntries(Object.entries(last).map(([k, v]) => [k, v.S ?? ""])) : null,
-  };
+  return { items: output.Items ?? [], last: output.LastEvaluatedKey };
 }
 
 /** Reads items by key (BatchGetItem), retrying what DynamoDB leaves unprocessed; keeps the given order. */
