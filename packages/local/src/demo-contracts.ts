@@ -1,7 +1,6 @@
 import { type Actor, withActor } from "@outdesk/core/actor";
 import { BillingStatements, Contracts } from "@outdesk/core/billing";
 import { withClock } from "@outdesk/core/clock";
-import { OutdeskError } from "@outdesk/core/error";
 import { monthOver, SlaReports } from "@outdesk/core/sla/report";
 
 type UserActor = Actor & { type: "user" };
@@ -121,43 +120,27 @@ export function finishedMonths(first: string, timeZone: string, now: number): st
   return monthsBetween(first, monthOf(now)).filter((m) => monthOver(m, timeZone, now));
 }
 
-const isRefusedMonth = (error: unknown) =>
-  error instanceof OutdeskError && error.details.issues?.some((issue) => issue.path.join(".") === "effectiveFrom");
-
 /**
  * Each demo client's contract, from the history's first month, added by the provider admin at
- * the history's first instant (so the time approved after it is rounded by its terms). Returns
- * the month the contracts start in.
- *
- * A core whose `Contracts.addVersion` measures "more than a month back" on the wall clock rather
- * than the write's clock (`withClock`) refuses that month: the contracts then start this month
- * (last month stays free for a version of the provider's own, as billing.browser.test.ts adds),
- * and no finished month is billed.
+ * the history's first instant (`withClock`: a month that far back is refused on today's clock),
+ * so the time approved after it is rounded by its terms.
  */
-export async function addDemoContracts(admin: UserActor, clients: BillingClient[], from: number): Promise<string> {
-  const add = (effectiveFrom: string) =>
-    withActor(admin, async () => {
+export async function addDemoContracts(admin: UserActor, clients: BillingClient[], from: number): Promise<void> {
+  await withActor(admin, () =>
+    withClock(from, async () => {
       for (const client of clients)
         await Contracts.addVersion({
           clientId: client.clientId,
-          effectiveFrom,
+          effectiveFrom: monthOf(from),
           terms: demoContracts[client.slug](client.calendarId),
           note: "Signed before the demo's history began",
         });
-    });
-  try {
-    await withClock(from, () => add(monthOf(from)));
-    return monthOf(from);
-  } catch (error) {
-    if (!isRefusedMonth(error)) throw error;
-    const thisMonth = monthOf(Date.now());
-    await add(thisMonth);
-    return thisMonth;
-  }
+    }),
+  );
 }
 
 /**
- * Closes the finished months the contracts bill as a provider would: every month but the last
+ * Closes the history's finished months as a provider would: every month but the last
  * has its SLA statement frozen and its billing statement locked; the last is left provisional,
  * for the demo's provider to lock. Its SLA statement is frozen too (Globex's credits are rated
  * from it), except Acme's: the demo's walk-throughs freeze that one (sla-dashboard and
@@ -166,13 +149,13 @@ export async function addDemoContracts(admin: UserActor, clients: BillingClient[
 export async function closeDemoMonths(
   admin: UserActor,
   clients: BillingClient[],
-  firstBilled: string,
+  from: number,
   now = Date.now(),
 ): Promise<{ locked: string[]; provisional: string | undefined }[]> {
   return withActor(admin, () =>
     Promise.all(
       clients.map(async ({ clientId, slug, timeZone }) => {
-        const months = finishedMonths(firstBilled, timeZone, now);
+        const months = finishedMonths(monthOf(from), timeZone, now);
         const provisional = months.at(-1);
         const locked = months.slice(0, -1);
         for (const month of locked) {

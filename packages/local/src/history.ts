@@ -3,6 +3,7 @@ import { TimeEntries } from "@outdesk/core/billing";
 import { withClock } from "@outdesk/core/clock";
 import { monthOver } from "@outdesk/core/sla/report";
 import { Ticket, type TicketInfo } from "@outdesk/core/ticket";
+import { mulberry32 } from "./random";
 
 /** A client's past questions: subject, body, type, tags. */
 type Topic = [string, string, "question" | "incident" | "problem" | "task", string[]];
@@ -27,18 +28,6 @@ const CHANNELS = ["web", "phone", "web", "chat"] as const;
 const PRIORITIES = ["normal", "high", "normal", "low", "urgent", "normal", "high", "low"] as const;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-
-/** mulberry32: the same history on every machine, so the demo's reports read the same. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function dueOf(ticket: TicketInfo, metric: string): number | undefined {
   const due = ticket.sla?.cycles.find((cycle) => cycle.metric === metric && cycle.state === "running")?.dueAt;
@@ -76,9 +65,9 @@ export async function seedHistory(
   const until = now - 7 * DAY;
   const done = await Promise.all(
     clients.map(async (client, index) => {
-      const next = random(1_000 + index);
+      const next = mulberry32(1_000 + index);
       // Time has its own dice, so the tickets and their SLA figures stay what they were without it.
-      const time = random(2_000 + index);
+      const time = mulberry32(2_000 + index);
       let count = 0;
       for (let day = from + Math.floor(next() * 2) * DAY; day < until; day += (3 + Math.floor(next() * 3)) * DAY) {
         const weekday = new Date(day).getUTCDay();

@@ -426,7 +426,7 @@ export async function seedDemo({ history = true }: { history?: boolean } = {}): 
       timeZone: client.timeZone,
       calendarId: calendarIds[index]!,
     }));
-    const firstBilled = await addDemoContracts(admin, billing, from);
+    await addDemoContracts(admin, billing, from);
     await seedHistory(
       pastTopics.map((past, index) => ({
         ...past,
@@ -437,7 +437,7 @@ export async function seedDemo({ history = true }: { history?: boolean } = {}): 
       })),
       { approver: admin, now },
     );
-    await closeDemoMonths(admin, billing, firstBilled, now);
+    await closeDemoMonths(admin, billing, from, now);
   }
   for (const demo of tickets) {
     const clientId = created.clientIds[demo.client]!;
