@@ -7,7 +7,7 @@ import { Dynamo, Outdesk } from "@outdesk/core/dynamo";
 import { dayIn, rollupShard } from "@outdesk/core/sla";
 import { mulberry32 } from "@outdesk/local/random";
 import { hourMiddle } from "../packages/core/src/billing/bands";
-import { hourIn } from "../packages/core/src/billing/usage";
+import { everyHour, hourIn } from "../packages/core/src/billing/usage";
 import { queryPrefix } from "../packages/core/src/common/batch";
 import { call, expectStatus, type Persona } from "../test/api";
 import { createClient, createTicket, signup } from "../test/world";
@@ -341,9 +341,12 @@ export async function seedMonth(
   }
   await ledger.done();
   const rollupItems = [...rollups.values()].map(({ add, ...keys }) =>
-    marshall(Outdesk.entities.usageRollup.put({ providerId, clientId, ...keys, ...add } as never).params().Item, {
-      removeUndefinedValues: true,
-    }),
+    marshall(
+      Outdesk.entities.usageRollup.put({ providerId, clientId, ...keys, ...everyHour(add) } as never).params().Item,
+      {
+        removeUndefinedValues: true,
+      },
+    ),
   );
   await writeAll(rollupItems);
   const attributes = rollupItems.reduce((n, item) => n + Object.keys(item).length, 0) / rollupItems.length;

@@ -14,6 +14,7 @@ import { rollupShard } from "../sla/rollup";
 import { type ContractVersion, versionFor } from "./contract";
 import type { Rounding } from "./schema";
 import { Billing, EntryStatuses, type TimeEntryEntity, WorkTypes } from "./time.entity";
+import { everyHour } from "./usage";
 
 export type TimeEntryItem = EntityItem<TimeEntryEntity>;
 
@@ -60,7 +61,7 @@ function rollupSteps(services: Services, entry: TimeEntryItem, timeZone: string,
       step(
         services.usageRollup
           .update({ providerId, clientId, day, meter, shard })
-          .add(Object.fromEntries(Object.entries(add).map(([k, v]) => [k, sign * v])) as never)
+          .add(everyHour(Object.fromEntries(Object.entries(add).map(([k, v]) => [k, sign * v]))) as never)
           .commit(),
       ),
     ),
