@@ -36,7 +36,7 @@ export function browserStack(
         "--no-first-run",
       ],
     });
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await env.browser?.close();
     await env.stack?.stop();

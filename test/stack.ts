@@ -45,7 +45,8 @@ export async function startStack(dataDir: string, { history = false } = {}): Pro
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const deadline = Date.now() + 90_000;
+  // Seeding three months of history takes most of a minute on a loaded 2-core machine.
+  const deadline = Date.now() + (history ? 180_000 : 90_000);
   while (!output.includes("Press Ctrl-C to stop.")) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGKILL");

@@ -141,7 +141,8 @@ describe("billing", () => {
     };
     const overage = page.locator('[data-testid="billing-line"][data-kind="allowance"]').nth(1);
     expect(Number(await overage.getAttribute("data-amount"))).toBe(
-      Math.round(Math.max(0, usage.billableMinutes / 60 - 2) * 8000),
+      // Hours to 4 decimals, as the rating does, then the amount rounded once.
+      Math.round(Math.max(0, Math.round((usage.billableMinutes / 60) * 10_000) / 10_000 - 2) * 8000),
     );
     // The retainer's hours: the time entries behind it, the one logged above among them.
     await page
