@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { app } from "@outdesk/functions/api/app";
 
 export interface Persona {
@@ -13,7 +14,13 @@ export interface Reply<T = any> {
   headers: Headers;
 }
 
-/** Calls the API through Hono's public surface, as `persona`. */
+/**
+ * The address this file's calls come from (as the local server's socket would give it): rate
+ * limits count per address in the table test files share, so each file counts only its own calls.
+ */
+const fileAddress = `2001:db8::${randomBytes(2).toString("hex")}:${randomBytes(2).toString("hex")}`;
+
+/** Calls the API through Hono's public surface, as `persona`, from this file's address. */
 export async function call<T = any>(
   persona: Persona | undefined,
   method: string,
@@ -27,7 +34,7 @@ export async function call<T = any>(
     (init.headers as Record<string, string>)["content-type"] = "application/json";
     init.body = typeof body === "string" ? body : JSON.stringify(body);
   }
-  const response = await app.request(path, init);
+  const response = await app.request(path, init, { incoming: { socket: { remoteAddress: fileAddress } } });
   const text = await response.text();
   let parsed: unknown = text;
   try {

@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { type Actor, withActor } from "@outdesk/core/actor";
 import { Addresses } from "@outdesk/core/email/addresses";
 import { call, expectStatus, type Persona } from "./api";
@@ -36,6 +37,12 @@ export interface World {
   };
 }
 
+/**
+ * Provider slugs and support addresses are global names, and test files share a table
+ * (test/setup.ts): this file's load gets a tag of its own (digits, as ticket prefixes take them),
+ * so two files' worlds never collide.
+ */
+const fileTag = randomInt(10_000_000, 100_000_000);
 let counter = 0;
 
 export async function signup(slug: string, email = `admin@${slug}.example`) {
@@ -96,7 +103,7 @@ export async function inviteAndAccept(
 }
 
 export async function buildWorld(): Promise<World> {
-  const n = ++counter;
+  const n = `${fileTag}${++counter}`;
   const adminA = await signup(`prov-a${n}`);
   const adminB = await signup(`prov-b${n}`);
   const addressA1 = `help${n}@acme.example`;
