@@ -229,8 +229,8 @@ function ledgerItem(fields: {
     meter: S(meter),
     channel: S(fields.channel),
     actorId: S(fields.actorId),
-    pk: S(`${providerId}#${clientId}`),
-    sk: S(`use#${month}#${meter}#${at}#${ticketId}#0`),
+    pk: S(`${providerId}#${clientId}#${month}`),
+    sk: S(`use#${meter}#${at}#${ticketId}#0`),
     e: S("usageEvent"),
     v: S("1"),
   };
@@ -701,7 +701,11 @@ export async function statementsAtScale(admin: Persona, options: StatementOption
   const probe = await createClient(admin, `billing-probe-${Date.now().toString(36)}`);
   await realWrites(admin, probe, month, days, realTickets);
   for (const prefix of ["use#", "usr#"] as const) {
-    const real = attributeNames(await queryPrefix(`${admin.providerId}#${probe}`, `${prefix}${month}`));
+    const [pk, sk] =
+      prefix === "use#"
+        ? [`${admin.providerId}#${probe}#${month}`, prefix]
+        : [`${admin.providerId}#${probe}`, `${prefix}${month}`];
+    const real = attributeNames(await queryPrefix(pk, sk));
     const written = sides[0]!.seeded.shapes[prefix];
     if (real !== written) throw new Error(`${prefix} items: real writes give ${real}, the seed ${written}`);
   }

@@ -151,7 +151,7 @@ export namespace BillingAdjustments {
         next = page.cursor ? (JSON.parse(page.cursor) as Record<string, string>) : null;
       } else {
         const meter = of === "contacts" ? "contact_" : of.startsWith("contact:") ? `contact_${of.slice(8)}#` : `${of}#`;
-        const page = await queryPrefixPage(`${providerId}#${clientId}`, `use#${month}#${meter}`, {
+        const page = await queryPrefixPage(`${providerId}#${clientId}#${month}`, `use#${meter}`, {
           limit: PAGE,
           start,
         });

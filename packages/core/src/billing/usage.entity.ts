@@ -39,7 +39,8 @@ export const usageRollupEntity = () =>
 /**
  * The usage ledger: one append-only item per metered ticket event (created, solved, reopened, a
  * contact), by month and meter, so a statement's line lists the tickets behind it with one Query
- * of that meter's range. Never updated.
+ * of that meter's range. Each month is its own partition: the client's partition (contract,
+ * rollups, statements) stays small however many events a month has. Never updated.
  */
 export const usageEventEntity = () =>
   new Entity(
@@ -60,8 +61,8 @@ export const usageEventEntity = () =>
       },
       indexes: {
         byMonth: {
-          pk: key("pk", ["providerId", "clientId"]),
-          sk: key("sk", ["month", "meter", "at", "ticketId", "seq"], "use"),
+          pk: key("pk", ["providerId", "clientId", "month"]),
+          sk: key("sk", ["meter", "at", "ticketId", "seq"], "use"),
         },
       },
     },
