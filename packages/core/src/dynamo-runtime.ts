@@ -29,6 +29,7 @@ import { providerEntity } from "./tenancy/provider.entity";
 import { providerSlugEntity } from "./tenancy/provider-slug.entity";
 import { uniqueEntity } from "./tenancy/unique.entity";
 import { userEntity } from "./tenancy/user.entity";
+import { ticketPresenceEntity } from "./ticket/presence.entity";
 import { queueStatsEntity } from "./ticket/queue-stats.entity";
 import { messageEntity, ticketEntity, ticketEventEntity, ticketTagEntity } from "./ticket/ticket.entity";
 
@@ -55,6 +56,7 @@ export function buildService(client: DynamoDBClient, table: string | undefined) 
       message: messageEntity(),
       ticketEvent: ticketEventEntity(),
       ticketTag: ticketTagEntity(),
+      ticketPresence: ticketPresenceEntity(),
       queueStats: queueStatsEntity(),
       attachmentUpload: attachmentUploadEntity(),
       outboundMail: outboundMailEntity(),

@@ -350,6 +350,16 @@ export namespace Ticket {
       events.push({ field: eventField, from: from ?? null, to: to ?? null });
     };
     if (input.subject !== undefined) change("subject", input.subject);
+    if (input.requester !== undefined) {
+      const from = { name: ticket.requesterName ?? null, email: ticket.requesterEmail };
+      const to = { name: input.requester.name ?? null, email: input.requester.email };
+      if (from.name !== to.name || from.email !== to.email) {
+        set.requesterEmail = to.email;
+        if (to.name) set.requesterName = to.name;
+        else if (ticket.requesterName) remove.push("requesterName");
+        events.push({ field: "requester", from, to });
+      }
+    }
     if (input.priority !== undefined) change("priority", input.priority);
     if (input.type !== undefined) change("type", input.type);
     if (input.ccs !== undefined) change("ccs", input.ccs);

@@ -88,6 +88,7 @@ export const CreateInput = z
 export const UpdateInput = z
   .strictObject({
     subject: z.string().trim().min(1).max(250).optional(),
+    requester: Requester.optional().describe("who the ticket is for: its replies go to this address"),
     status: Status.optional(),
     priority: Priority.optional(),
     type: TicketType.optional(),

@@ -40,7 +40,7 @@ export interface EventDraft {
 /** A ticket write: attribute changes, audit events, new messages, and anything else in the same transaction. */
 export interface Plan {
   set: Partial<Omit<TicketItem, "providerId" | "clientId" | "ticketId" | "version">>;
-  remove?: ("category" | "mergedInto")[];
+  remove?: ("category" | "mergedInto" | "requesterName")[];
   events: EventDraft[];
   messages?: Omit<MessageItem, "providerId" | "clientId" | "ticketId">[];
   /** Extra items with what their failed condition means (merge: the target ticket, moved messages). */

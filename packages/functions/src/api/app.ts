@@ -20,6 +20,7 @@ import { withRequestContext } from "./middleware";
 import { signup } from "./signup";
 import { providerReport, sla } from "./sla";
 import { suppressions } from "./suppressions";
+import { ticketPresence } from "./ticket-presence";
 import { ticketThread } from "./ticket-thread";
 import { tickets } from "./tickets";
 import { timeEntries, timesheets } from "./time";
@@ -64,6 +65,7 @@ export function createApp() {
   app.route("/v1/me", me);
   app.route("/v1/clients", clients);
   app.route("/v1/clients", ticketThread);
+  app.route("/v1/clients", ticketPresence);
   app.route("/v1/clients", addresses);
   app.route("/v1/inbound", unknownMail);
   app.route("/v1/clients", attachments);

@@ -470,6 +470,32 @@ const spec: IsolationSpec = {
     probes: ticketProbes("/take", undefined),
     rereads: ticketRereads,
   },
+  // Presence: anyone who may see the ticket beats and reads (client admins too); outsiders get 404.
+  "PUT /v1/clients/:clientId/tickets/:ticketId/presence": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, "/presence"), body: { state: "viewing" } }),
+    probes: (w) => ticketProbes("/presence", { state: "typing" })(w).filter((probe) => probe.expect === 404),
+    rereads: (w) => [
+      ...ticketRereads(w),
+      { as: "adminB", path: t(w.ids.clientB1, w.ids.ticketB1, "/presence") },
+      { as: "agentA1", path: t(w.ids.clientA1, w.ids.ticketA1, "/presence") },
+    ],
+  },
+  "GET /v1/clients/:clientId/tickets/:ticketId/presence": {
+    sample: (w) => ({ path: t(w.ids.clientA1, w.ids.ticketA1, "/presence") }),
+    probes: (w) => ticketProbes("/presence", undefined)(w).filter((probe) => probe.expect === 404),
+    rereads: () => [],
+  },
+  "GET /v1/clients/:clientId/ticket-numbers/:number": {
+    sample: (w) => ({ path: `/v1/clients/${w.ids.clientA1}/ticket-numbers/1` }),
+    probes: (w) => [
+      { as: "adminB", path: `/v1/clients/${w.ids.clientA1}/ticket-numbers/1`, expect: 404 },
+      { as: "adminA", path: `/v1/clients/${w.ids.clientB1}/ticket-numbers/1`, expect: 404 },
+      { as: "agentA1", path: `/v1/clients/${w.ids.clientA2}/ticket-numbers/1`, expect: 404 },
+      { as: "clientAdminA2", path: `/v1/clients/${w.ids.clientA1}/ticket-numbers/1`, expect: 404 },
+      { as: "keyA1", path: `/v1/clients/${w.ids.clientA2}/ticket-numbers/1`, expect: 404 },
+    ],
+    rereads: () => [],
+  },
   // Uploads are granted per client (drafts) or ticket; downloads only of files on messages the caller may read.
   "POST /v1/clients/:clientId/attachments": {
     sample: (w) => ({ path: `/v1/clients/${w.ids.clientA1}/attachments`, body: UPLOAD }),

@@ -1,0 +1,137 @@
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { EntityItem } from "electrodb";
+import * as z from "zod";
+import type { TenantActor } from "../actor";
+import { byEntity } from "../common/batch";
+import { Dynamo, Outdesk } from "../dynamo";
+import { NotFound } from "../error";
+import { fn } from "../fn";
+import { Table } from "../table";
+import type { TicketPresenceEntity } from "./presence.entity";
+import { ViewKeys } from "./view-keys";
+import { assertTicketVisible } from "./write";
+
+type PresenceItem = EntityItem<TicketPresenceEntity>;
+
+/**
+ * Seconds a heartbeat keeps its writer present. The console beats every 10 s while the ticket is
+ * open, so a closed tab or a lost connection drops out within half a minute.
+ */
+export const PRESENCE_TTL_SECONDS = 30;
+
+export const PresenceState = z.enum(["viewing", "typing"]);
+
+export const PresenceInput = z
+  .strictObject({
+    state: PresenceState,
+    internal: z.boolean().default(false).describe("typing an internal note (staff only)"),
+  })
+  .meta({ id: "TicketPresenceUpdate" });
+
+export const PresenceInfo = z
+  .object({
+    userId: z.string(),
+    name: z.string(),
+    staff: z.boolean().describe("the provider's staff (an agent or admin), else a client admin"),
+    state: PresenceState,
+    internal: z.boolean().describe("typing an internal note; never true for client admins to see"),
+    at: z.string().describe("the last heartbeat"),
+    expiresAt: z.string().describe("gone after this unless it beats again"),
+  })
+  .meta({ id: "TicketPresence" });
+export type PresenceInfo = z.infer<typeof PresenceInfo>;
+
+export const PresenceList = z
+  .object({ items: z.array(PresenceInfo).describe("the others on the ticket now (you are left out)") })
+  .meta({ id: "TicketPresenceList" });
+
+const isStaff = (actor: TenantActor) => actor.role !== "client_admin";
+
+/** What a viewer may see of a heartbeat: client admins never learn that an internal note is being written. */
+function toInfo(item: PresenceItem, viewer: TenantActor): PresenceInfo {
+  const hidden = item.internal === true && !isStaff(viewer);
+  return {
+    userId: item.userId,
+    name: item.name,
+    staff: item.staff,
+    state: hidden ? "viewing" : item.state,
+    internal: hidden ? false : item.internal === true,
+    at: item.at,
+    expiresAt: new Date(item.expiresAt * 1000).toISOString(),
+  };
+}
+
+/**
+ * The ticket's presence items and whether the ticket exists, in one Query over the ticket's
+ * partition from `p#` to the ticket's own sort key `t`. TTL deletes lazily: expired items are
+ * left out here.
+ */
+async function readPresence(actor: TenantActor, clientId: string, ticketId: string) {
+  const { QueryCommand } = Dynamo.commands();
+  const output = await Dynamo.raw().send(
+    new QueryCommand({
+      TableName: Dynamo.table(),
+      KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
+      // The ticket item is read for its existence only.
+      ProjectionExpression: "#pk, #sk, #e, #v, userId, #name, staff, #state, internal, #at, expiresAt",
+      ExpressionAttributeNames: {
+        "#pk": Table.partitionKey,
+        "#sk": Table.sortKey,
+        "#e": "e",
+        "#v": "v",
+        "#name": "name",
+        "#state": "state",
+        "#at": "at",
+      },
+      ExpressionAttributeValues: {
+        ":pk": { S: ViewKeys.ticket(actor.providerId, clientId, ticketId) },
+        ":from": { S: "p#" },
+        ":to": { S: ViewKeys.ticketSort },
+      },
+    }),
+  );
+  const rows = (output.Items ?? []).map((raw) => unmarshall(raw));
+  const exists = rows.some((row) => row[Table.sortKey] === ViewKeys.ticketSort);
+  if (!exists) throw NotFound("Ticket");
+  const parsed = Outdesk.entities.ticketPresence.parse(byEntity(rows)("ticketPresence")).data as PresenceItem[];
+  const now = Date.now() / 1000;
+  return parsed.filter((item) => item.expiresAt > now);
+}
+
+const ids = z.object({ clientId: z.string(), ticketId: z.string() });
+
+export namespace Presence {
+  /** Who else is on the ticket (a 404 for a ticket you may not see). */
+  export const list = fn(ids, async ({ clientId, ticketId }) => {
+    const actor = assertTicketVisible(clientId);
+    const items = await readPresence(actor, clientId, ticketId);
+    return { items: items.filter((item) => item.userId !== actor.id).map((item) => toInfo(item, actor)) };
+  });
+
+  /**
+   * A heartbeat: you are viewing or typing, for the next PRESENCE_TTL_SECONDS. Answers who else
+   * is there, so the console needs no second request. Two requests: the Query (which also proves
+   * the ticket is yours to see) and one PutItem.
+   */
+  export const beat = fn(PresenceInput.extend(ids.shape), async ({ clientId, ticketId, state, internal }) => {
+    const actor = assertTicketVisible(clientId);
+    const others = (await readPresence(actor, clientId, ticketId)).filter((item) => item.userId !== actor.id);
+    const now = new Date();
+    await Outdesk.entities.ticketPresence
+      .put({
+        providerId: actor.providerId,
+        clientId,
+        ticketId,
+        userId: actor.id,
+        name: actor.name ?? (actor.type === "api_key" ? "API" : "Outdesk"),
+        staff: isStaff(actor),
+        state,
+        // Only staff write notes: a client admin's flag would mean nothing.
+        internal: (internal && isStaff(actor) && state === "typing") || undefined,
+        at: now.toISOString(),
+        expiresAt: Math.ceil(now.getTime() / 1000) + PRESENCE_TTL_SECONDS,
+      })
+      .go({ response: "none" });
+    return { items: others.map((item) => toInfo(item, actor)) };
+  });
+}
