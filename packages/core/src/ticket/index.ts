@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { canAccessClient, type TenantActor, useTenant } from "../actor";
+import { type TenantActor, useTenant } from "../actor";
 import { Attachments } from "../attachment";
 import { entryDraft, toEntryInfo } from "../billing/time";
 import { usageOf, usageSteps } from "../billing/usage";
@@ -23,6 +23,7 @@ import { fn } from "../fn";
 import { createId } from "../id";
 import { type PolicySetItem, Sla, setKey } from "../sla";
 import type { Client } from "../tenancy/client";
+import { BulkResult as BulkResultSchema, bulkUpdate as runBulk } from "./bulk";
 import { NO_DUE_TIME, UNASSIGNED } from "./constants";
 import { canTransition, type Status, statsDelta, statusAfterRequesterReply, transitions } from "./lifecycle";
 import { auditTrail, type MessageItem, type TicketItem, type TicketPage, toMessageInfo, toTicketInfo } from "./model";
@@ -675,67 +676,10 @@ export namespace Ticket {
     },
   );
 
-  export const BulkResult = z
-    .object({
-      results: z.array(
-        z.object({
-          ticketId: z.string(),
-          ok: z.boolean(),
-          version: z.number().nullable(),
-          error: z.object({ code: z.string(), message: z.string() }).nullable(),
-        }),
-      ),
-    })
-    .meta({ id: "TicketBulkResult" });
+  export const BulkResult = BulkResultSchema;
 
-  /**
-   * Status and/or assignee on up to 100 tickets: one BatchGet reads them all, then one
-   * transaction per ticket. Each ticket succeeds or fails on its own; the result says which.
-   */
-  export const bulkUpdate = fn(BulkInput, async ({ tickets, status, assigneeId }) => {
-    const actor = useTenant();
-    assertStaff(actor);
-    const { providerId } = actor;
-    const unique = [...new Map(tickets.map((t) => [t.ticketId, t])).values()];
-    const clientIds = [...new Set(unique.map((t) => t.clientId))];
-    const { entities } = Outdesk;
-    // The clients and their SLA policy sets in one BatchGet, beside the tickets' and the assignee's.
-    const [ticketRead, of, userRead] = await Promise.all([
-      entities.ticket
-        .get(unique.filter((t) => canAccessClient(actor, t.clientId)).map((t) => ({ providerId, ...t })))
-        .go({ consistent: true }),
-      readByKeys(
-        clientIds.flatMap((clientId) => [
-          primaryKey(entities.client, { providerId, clientId }),
-          setKey(providerId, clientId),
-        ]),
-      ),
-      assigneeId ? entities.user.get({ providerId, userId: assigneeId }).go() : Promise.resolve({ data: null }),
-    ]);
-    const byId = new Map(ticketRead.data.map((t) => [t.ticketId, t]));
-    const clients = new Map((entities.client.parse(of("client")).data as ClientItem[]).map((c) => [c.clientId, c]));
-    const sets = new Map(
-      (entities.slaPolicySet.parse(of("slaPolicySet")).data as PolicySetItem[]).map((set) => [set.clientId, set]),
-    );
-    const users = new Map<string, UserItem>(userRead.data ? [[userRead.data.userId, userRead.data]] : []);
-    const results: z.infer<typeof BulkResult>["results"] = [];
-    for (const { ticketId, clientId } of unique) {
-      const ticket = byId.get(ticketId);
-      const client = clients.get(clientId);
-      try {
-        if (!ticket || !client || ticket.clientId !== clientId) throw NotFound("Ticket");
-        assertOpenForChanges(ticket);
-        const ctx: WriteContext = { actor, ticket, client, users, slaSet: sets.get(clientId) ?? null };
-        const plan = planUpdate(ctx, { status, assigneeId });
-        const after = plan.events.length ? await commitPlan(ctx, plan) : ticket;
-        results.push({ ticketId, ok: true, version: after.version, error: null });
-      } catch (error) {
-        if (!(error instanceof OutdeskError)) throw error;
-        results.push({ ticketId, ok: false, version: null, error: { code: error.code, message: error.message } });
-      }
-    }
-    return { results };
-  });
+  /** Up to 100 tickets, each in its own transaction (bulk.ts), by the same rules as PATCH and merge. */
+  export const bulkUpdate = fn(BulkInput, (input) => runBulk(input, { planUpdate, assertOpenForChanges, merge }));
 
   /**
    * Closes solved tickets whose client's auto-close period has passed. Run by the timer for

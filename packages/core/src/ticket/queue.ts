@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { EntityItem } from "electrodb";
 import * as z from "zod";
@@ -14,7 +15,7 @@ import { isActive, type Status } from "./lifecycle";
 import { type MergeState, mergeStreams, type Stream } from "./merge";
 import { type TicketSummary, toTicketSummary } from "./model";
 import type { QueueStatsEntity } from "./queue-stats.entity";
-import { ListInput } from "./schema";
+import { ListInput, type Sorts } from "./schema";
 import { ViewKeys } from "./view-keys";
 
 type Input = z.output<typeof ListInput>;
@@ -79,6 +80,29 @@ function mineByClient(actor: TenantActor, rows: StatRow[]) {
 }
 
 const FACETS = ["priority", "tier", "tag", "assigneeId"] as const;
+type Sort = (typeof Sorts)[number];
+
+/**
+ * The orders a view's index holds, its default first. The client and all views read partitions
+ * that gsi2 (updatedAt) and gsi4 (dueAt) share, so either order costs the same; the others have one.
+ */
+function servedSorts(input: Input): Sort[] {
+  if (input.view === "requester") return ["created"];
+  if (input.view === "mine" || input.view === "unassigned" || input.assigneeId) return ["updated"];
+  if (input.priority || input.tier || input.tag) return ["number"];
+  return input.view === "client" ? ["updated", "due"] : ["due", "updated"];
+}
+
+function sortOf(input: Input): Sort {
+  const served = servedSorts(input);
+  if (input.sort === undefined) return served[0]!;
+  if (served.includes(input.sort)) return input.sort;
+  const facet = FACETS.find((f) => input[f] !== undefined);
+  throw InvalidField(
+    ["sort"],
+    `the ${input.view} view${facet ? ` filtered by ${facet}` : ""} is ordered by ${served.join(" or ")}: no index holds it by ${input.sort}`,
+  );
+}
 
 /** Refuses filter combinations no index serves, naming them (400), before anything is read. */
 function checkCombination(input: Input) {
@@ -153,7 +177,7 @@ function clientStreams(input: Input, providerId: string, clientId: string, statu
     };
   }
   if (input.tag) return { stream: tagStream(providerId, clientId, input.tag, s), keysOnly: true };
-  const index = input.view === "client" ? gsi("gsi2") : gsi("gsi4");
+  const index = sortOf(input) === "updated" ? gsi("gsi2") : gsi("gsi4");
   return {
     stream: { id: clientId, ...index, partition: ViewKeys.clientStatus(providerId, clientId, s) },
     keysOnly: false,
@@ -168,6 +192,14 @@ function ticketKey(providerId: string, item: RawItem): RawItem {
 
 /** What a keys-only view reads of each ticket: the queue row, as the projected views hold it. */
 const rowFields = TicketRowFields.filter((name) => name !== Identifiers.entity && name !== Identifiers.version);
+
+/** Sealed cursors live an hour; a page kept on 304s is re-sent after this, with a fresh one. */
+const CURSOR_REUSE_MS = 20 * 60 * 1000;
+
+/** A strong entity tag for a value: its JSON hashed (the same value always gives the same tag). */
+export function entityTag(value: unknown): string {
+  return `"${createHash("sha256").update(JSON.stringify(value)).digest("base64url").slice(0, 27)}"`;
+}
 
 const CursorState = z.object({
   after: z.object({ s: z.string(), c: z.string() }).nullable(),
@@ -194,11 +226,18 @@ async function openCursor(token: string, binding: string): Promise<MergeState> {
  * client, never the tickets outside the view.
  */
 export namespace Queue {
-  export const list = fn(ListInput, async (input): Promise<Page<TicketSummary>> => {
+  /**
+   * A page of a view and its entity tag: a hash of what the page shows and where it continues
+   * (the cursor's position, not its sealing, which differs every time), so an unchanged view
+   * answers 304. The tag also turns over every CURSOR_REUSE_MS: a body kept on a 304 never
+   * holds a cursor older than its hour of validity.
+   */
+  export const view = fn(ListInput, async (input): Promise<{ page: Page<TicketSummary>; etag: string }> => {
     const actor = useTenant();
     const { providerId } = actor;
     const staff = actor.role !== "client_admin";
     checkCombination(input);
+    sortOf(input);
     if ((input.view === "mine" || input.view === "unassigned") && !staff) {
       throw Forbidden("This view is for the provider's staff");
     }
@@ -244,11 +283,16 @@ export namespace Queue {
         )
       : page.items;
     const next: MergeState | null = page.next ? { after: page.next.after, done: page.next.done.slice(0, 200) } : null;
+    const items = rows.map((row) => toTicketSummary(unmarshall(row), { staff }));
+    const period = Math.floor(Date.now() / CURSOR_REUSE_MS);
     return {
-      items: rows.map((row) => toTicketSummary(unmarshall(row), { staff })),
-      cursor: next ? await Cursor.seal(JSON.stringify(next), binding) : null,
+      page: { items, cursor: next ? await Cursor.seal(JSON.stringify(next), binding) : null },
+      etag: entityTag([binding, period, items, next]),
     };
   });
+
+  export const list = async (input: z.input<typeof ListInput>): Promise<Page<TicketSummary>> =>
+    (await view(input)).page;
 
   /** Counts for the sidebar: every counter of the provider in one Query, cut to what you may see. */
   export async function counts(): Promise<TicketCounts> {

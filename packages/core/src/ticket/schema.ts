@@ -138,6 +138,9 @@ export const MergeInput = z
   .strictObject({ targetTicketId: Id, version: Version.optional() })
   .meta({ id: "TicketMerge" });
 
+/** What a bulk request changes; each listed ticket gets all of it in its own transaction. */
+const bulkChanges = ["status", "priority", "assigneeId", "tier", "addTags", "removeTags"] as const;
+
 export const BulkInput = z
   .strictObject({
     tickets: z
@@ -145,15 +148,52 @@ export const BulkInput = z
       .min(1)
       .max(100),
     status: Status.optional(),
-    assigneeId: Id.nullable().optional(),
+    priority: Priority.optional(),
+    assigneeId: Id.nullable().optional().describe("null unassigns"),
+    tier: Tier.optional(),
+    reason: z
+      .string()
+      .trim()
+      .min(3, "say why")
+      .max(500)
+      .optional()
+      .describe("why the tier changes: required with tier"),
+    addTags: Tags.optional(),
+    removeTags: Tags.optional(),
+    mergeInto: Id.optional().describe(
+      "merge every listed ticket into this one (same client, by the merge operation); takes no other change",
+    ),
   })
-  .refine((input) => input.status !== undefined || input.assigneeId !== undefined, {
-    message: "set a status or an assignee",
-    path: ["status"],
+  .superRefine((input, ctx) => {
+    const changes = bulkChanges.filter((key) => input[key] !== undefined);
+    if (input.mergeInto !== undefined) {
+      if (changes.length > 0) {
+        ctx.addIssue({ code: "custom", path: [changes[0]!], message: "a merge takes no other change" });
+      }
+      return;
+    }
+    if (changes.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["status"],
+        message: "set a status, priority, assignee, tier or tags, or mergeInto",
+      });
+    }
+    if (input.tier !== undefined && input.reason === undefined) {
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "say why the tier changes" });
+    }
+    if (input.tier === undefined && input.reason !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "a reason goes with a tier change" });
+    }
+    const both = (input.addTags ?? []).filter((tag) => input.removeTags?.includes(tag));
+    if (both.length > 0) {
+      ctx.addIssue({ code: "custom", path: ["removeTags"], message: `both added and removed: ${both.join(", ")}` });
+    }
   })
   .meta({ id: "TicketBulkUpdate" });
 
 export const Views = ["client", "mine", "unassigned", "all", "requester"] as const;
+export const Sorts = ["updated", "due", "number", "created"] as const;
 
 export const ListInput = PageQuery.extend({
   view: z.enum(Views).default("all"),
@@ -164,5 +204,16 @@ export const ListInput = PageQuery.extend({
   tag: Tag.optional(),
   assigneeId: Id.optional(),
   requester: Email.optional().describe("the requester view: this person's tickets at clientId, newest first"),
-  order: z.enum(["oldest", "newest"]).optional().describe("default: newest for the requester view, else oldest"),
+  sort: z
+    .enum(Sorts)
+    .optional()
+    .describe(
+      "what orders the page, as the view's index holds it: updated (client, mine, unassigned, assigneeId), due (SLA due time: all, client), number (priority, tier, tag filters), created (requester). Default: the view's own; others answer 400",
+    ),
+  order: z
+    .enum(["oldest", "newest"])
+    .optional()
+    .describe(
+      "ascending (oldest, soonest due, lowest number) or descending; default: newest for the requester view, else oldest",
+    ),
 });
