@@ -8,7 +8,7 @@ import { startS3 } from "@outdesk/local/mail/s3";
 import { startSes } from "@outdesk/local/mail/ses";
 import { repoRoot } from "@outdesk/local/paths";
 import type { TestProject } from "vitest/node";
-import { privateTableFiles } from "./private-tables";
+import { ownDynamoFiles, privateTableFiles } from "./private-tables";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -28,7 +28,9 @@ declare module "vitest" {
  * by the MessageId SendEmail returned, or by recipient.
  */
 export default async function setup(project: TestProject) {
-  const stale = Object.keys(privateTableFiles).filter((file) => !existsSync(join(repoRoot, file)));
+  const stale = [...Object.keys(privateTableFiles), ...Object.keys(ownDynamoFiles)].filter(
+    (file) => !existsSync(join(repoRoot, file)),
+  );
   if (stale.length > 0) throw new Error(`test/private-tables.ts lists files that do not exist: ${stale.join(", ")}`);
   const s3Directory = mkdtempSync(join(tmpdir(), "outdesk-test-s3-"));
   const [dynamo, s3, ses] = await Promise.all([

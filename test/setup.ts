@@ -3,11 +3,13 @@ import { relative } from "node:path";
 import { Config } from "@outdesk/core/config";
 import { Dynamo } from "@outdesk/core/dynamo";
 import { Log } from "@outdesk/core/log";
+import { startDynamo } from "@outdesk/local/dynamo-local";
+import { freePort } from "@outdesk/local/errors";
 import { ensureBuckets } from "@outdesk/local/mail/s3";
 import { LOCAL_MAIL_DOMAIN, repoRoot } from "@outdesk/local/paths";
 import { ensureTable } from "@outdesk/local/table";
 import { afterAll, beforeAll, expect, inject } from "vitest";
-import { privateTableFiles } from "./private-tables";
+import { ownDynamoFiles, privateTableFiles } from "./private-tables";
 
 /**
  * Test files share one table and one pair of buckets: DynamoDB Local slows down with every table
@@ -16,7 +18,8 @@ import { privateTableFiles } from "./private-tables";
  * when the file is done.
  */
 const testFile = relative(repoRoot, expect.getState().testPath ?? "");
-const ownTable = testFile in privateTableFiles;
+const ownTable = testFile in privateTableFiles || testFile in ownDynamoFiles;
+const ownDynamo = testFile in ownDynamoFiles ? await startDynamo({ port: await freePort() }) : undefined;
 const fileId = randomUUID();
 const { table: tableName, ...buckets } = ownTable
   ? { table: `test-${fileId}`, rawMail: `raw-${fileId}`, attachments: `att-${fileId}` }
@@ -27,7 +30,7 @@ Config.configure({
   rawMailBucket: buckets.rawMail,
   attachmentsBucket: buckets.attachments,
   mailDomain: LOCAL_MAIL_DOMAIN,
-  dynamoEndpoint: inject("dynamoEndpoint"),
+  dynamoEndpoint: ownDynamo?.endpoint ?? inject("dynamoEndpoint"),
   signingKey: inject("signingKey"),
   tableName,
   region: "us-east-1",
@@ -46,6 +49,7 @@ beforeAll(async () => {
 // The in-memory DynamoDB Local would hold every private table until the run ends: each is
 // dropped when its file is done, so the JVM's memory stays flat over the run.
 afterAll(async () => {
+  if (ownDynamo) return ownDynamo.stop();
   if (!ownTable) return;
   const { DeleteTableCommand } = await import("@aws-sdk/client-dynamodb");
   await Dynamo.raw()
