@@ -16,6 +16,7 @@ export default $config({
     const api = await import("./infra/api");
     const email = await import("./infra/email");
     await import("./infra/cron");
+    await import("./infra/search");
     const web = await import("./infra/web");
     return {
       url: web.router.url,

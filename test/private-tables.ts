@@ -18,6 +18,8 @@ export const privateTableFiles: Record<string, string> = {
     "counts sign-ups against the global rate limits (and reuses fixed slugs)",
   "packages/local/src/cli.test.ts":
     "seeds the demo provider and signs up fixed slugs through the CLI, a process of its own",
+  "packages/functions/src/api/search.test.ts":
+    "runs the search indexer on the table's stream, which carries every tenant's writes",
   "bench/bundle.test.ts": "signs up a fixed slug from a fixed source address, in a process of its own",
 };
 

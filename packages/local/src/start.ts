@@ -10,6 +10,7 @@ import { dataDir, LOCAL_MAIL_DOMAIN, LOCAL_TABLE, localSigningKey, writeStackInf
 import { DEMO_PASSWORD, DEMO_PROVIDER, demoLogins, seedDemo } from "./seed";
 import { startServer } from "./server";
 import { startSesEvents } from "./ses-events";
+import { startSubscribers } from "./subscribers";
 import { ensureTable } from "./table";
 import { startTimers } from "./timers";
 
@@ -61,6 +62,7 @@ async function main() {
     const smtp = await startSmtp({ port: smtpPort });
     stops.push(smtp.stop);
     stops.push(startTimers());
+    stops.push(startSubscribers({ endpoint: dynamo.endpoint, tableName: LOCAL_TABLE }));
     stops.push(startSesEvents({ sesUrl: ses.endpoint, intervalMs: 1000 }));
     writeStackInfo({
       dynamoEndpoint: dynamo.endpoint,

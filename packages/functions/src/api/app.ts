@@ -17,6 +17,7 @@ import { handleError } from "./errors";
 import { mail } from "./mail";
 import { me } from "./me";
 import { withRequestContext } from "./middleware";
+import { search } from "./search";
 import { signup } from "./signup";
 import { providerReport, sla } from "./sla";
 import { suppressions } from "./suppressions";
@@ -71,6 +72,7 @@ export function createApp() {
   app.route("/v1/clients", attachments);
   app.route("/v1/clients", mail);
   app.route("/v1/tickets", tickets);
+  app.route("/v1/search", search);
   app.route("/v1/users", users);
   app.route("/v1/api-keys", apiKeys);
   app.route("/v1/suppressions", suppressions);

@@ -532,6 +532,25 @@ const spec: IsolationSpec = {
       { as: "clientAdminA1", path: t(w.ids.clientA1, w.ids.ticketA1), mustNotContain: [attachedA1.note] },
     ],
   },
+  // Search reads the clients the actor may see; naming another's client is 404, and notes never match for client admins.
+  "GET /v1/search": {
+    sample: () => ({ path: "/v1/search?q=printer" }),
+    probes: (w) => [
+      { as: "adminB", path: `/v1/search?q=printer&clientId=${w.ids.clientA1}`, expect: 404 },
+      { as: "adminA", path: `/v1/search?q=tps&clientId=${w.ids.clientB1}`, expect: 404 },
+      { as: "agentA1", path: `/v1/search?q=vpn&clientId=${w.ids.clientA2}`, expect: 404 },
+      { as: "clientAdminA1", path: `/v1/search?q=vpn&clientId=${w.ids.clientA2}`, expect: 404 },
+      { as: "clientAdminA2", path: `/v1/search?q=printer&clientId=${w.ids.clientA1}`, expect: 404 },
+      { as: "keyA1", path: `/v1/search?q=vpn&clientId=${w.ids.clientA2}`, expect: 404 },
+    ],
+    rereads: () => [],
+    hidden: (w) => [
+      { as: "adminB", path: "/v1/search?q=printer", mustNotContain: [w.ids.ticketA1, w.ids.ticketA2] },
+      { as: "agentA1", path: "/v1/search?q=vpn", mustNotContain: [w.ids.ticketA2] },
+      { as: "clientAdminA1", path: "/v1/search?q=VIP", mustNotContain: [w.ids.ticketA1, w.ids.noteA1] },
+      { as: "clientAdminA2", path: "/v1/search?q=printer", mustNotContain: [w.ids.ticketA1] },
+    ],
+  },
   // The suppression list is the provider admins': other roles get 403, other providers see their own.
   "GET /v1/suppressions": {
     sample: () => ({ path: "/v1/suppressions" }),
