@@ -29,7 +29,7 @@ import { TimesheetPage } from "./screens/Timesheet";
 import { SessionProvider, useSession } from "./session";
 import { isMonth, reportLink } from "./sla-report";
 import { timesheetLink } from "./time";
-import { NotFound, Spinner } from "./ui";
+import { NotFound, Spinner, useTitle } from "./ui";
 
 export function App() {
   const [loggedIn, setLoggedIn] = useState(isLoggedIn());
@@ -134,14 +134,65 @@ function Shell() {
   const contractClient = contractRoute?.clientId && served(contractRoute.clientId) ? contractRoute.clientId : null;
   const calendarRoute = providerAdmin ? match("/admin/calendars/:calendarId", path) : null;
   const calendarId = calendarRoute && isId("calendar", calendarRoute.calendarId) ? calendarRoute.calendarId : null;
+  const [menuOpen, setMenuOpen] = useState(false);
+  // On a small screen the sidebar is a drawer: going somewhere closes it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: closes on every change of address
+  useEffect(() => setMenuOpen(false), [current]);
+  const named = (clientId: string) => session.clientName(clientId);
+  useTitle(
+    ticket
+      ? `Ticket · ${named(ticket.clientId)}`
+      : reportClient
+        ? `SLA dashboard · ${named(reportClient)}`
+        : statement
+          ? `SLA statement ${statement.month} · ${named(statement.clientId)}`
+          : path === "/sla-report"
+            ? "SLA overview"
+            : path === "/timesheet"
+              ? "Timesheet"
+              : kpiClient
+                ? `KPIs · ${named(kpiClient)}`
+                : path === "/kpis"
+                  ? "KPIs · all clients"
+                  : billingClient
+                    ? `Billing · ${named(billingClient)}`
+                    : billingStatement
+                      ? `Billing statement ${billingStatement.month} · ${named(billingStatement.clientId)}`
+                      : contractClient
+                        ? `Contract · ${named(contractClient)}`
+                        : path === "/billing/disputes"
+                          ? "Billing disputes"
+                          : slaClient
+                            ? `SLA policies · ${named(slaClient)}`
+                            : calendarId
+                              ? "Calendar"
+                              : (fixedTitles[path] ??
+                                (path === "/tickets" ? queueTitle(query, named) : "Page not found")),
+  );
 
   return (
-    <div className="shell">
+    <div className={`shell${menuOpen ? " menu-open" : ""}`}>
+      {/* The fragment moves focus to the content (it takes focus: tabIndex -1). */}
+      <a href="#content" className="skip-link">
+        Skip to content
+      </a>
       <header className="topbar">
+        <button
+          type="button"
+          className="menu-button"
+          aria-controls="sidebar"
+          aria-expanded={menuOpen}
+          onClick={() => setMenuOpen((open) => !open)}
+          data-testid="menu-button"
+        >
+          Menu
+        </button>
         <Link to="/" className="brand">
           Outdesk
         </Link>
-        <bdi className="muted">{session.me.provider.name}</bdi>
+        <bdi className="muted truncate provider-name" title={session.me.provider.name}>
+          {session.me.provider.name}
+        </bdi>
         {session.staff && session.clients.length > 1 && (
           <select
             aria-label="Client"
@@ -172,7 +223,7 @@ function Shell() {
           Log out
         </button>
       </header>
-      <nav className="sidebar" aria-label="Views">
+      <nav className="sidebar" id="sidebar" aria-label="Views">
         {session.staff && (
           <section>
             {view(withQuery("/tickets", { view: "mine" }), "My tickets", session.counts?.mine, "view-mine")}
@@ -199,7 +250,7 @@ function Shell() {
         )}
         {visibleClients.map((client) => (
           <section key={client.id} data-testid={`client-views-${client.ticketPrefix}`}>
-            <h3>
+            <h3 className="truncate" title={client.name}>
               <bdi>{client.name}</bdi>
             </h3>
             {/* A client admin's first stop: how their provider is doing. */}
@@ -221,7 +272,7 @@ function Shell() {
           </section>
         ))}
       </nav>
-      <main className="content">
+      <main className="content" id="content" tabIndex={-1}>
         <ErrorBoundary resetKey={current}>
           {ticket ? (
             <TicketView
@@ -280,4 +331,25 @@ function Shell() {
       </main>
     </div>
   );
+}
+
+/** Titles of the screens at a fixed address (the rest name their client or month). */
+const fixedTitles: Record<string, string> = {
+  "/admin/calendars": "Calendars",
+  "/new": "New ticket",
+  "/admin/clients": "Clients",
+  "/admin/users": "People",
+  "/search": "Search",
+  "/": "Loading",
+};
+
+/** A queue's title: its view, and for a client's queue the client and status. */
+function queueTitle(query: URLSearchParams, clientName: (id: string) => string): string {
+  const view = query.get("view");
+  const status = statusLabel[query.get("status") ?? ""] ?? query.get("status") ?? "";
+  if (view === "mine") return "My tickets";
+  if (view === "unassigned") return "Unassigned";
+  if (view === "client") return `${status || "Tickets"} · ${clientName(query.get("clientId") ?? "")}`;
+  if (view === "all") return `All ${status.toLowerCase() || "tickets"}`;
+  return "Tickets";
 }

@@ -1,6 +1,13 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect } from "react";
 import { statusLabel } from "./format";
 import { Link } from "./router";
+
+/** Names the screen in the window title (what a screen reader announces and a tab shows). */
+export function useTitle(title: string) {
+  useEffect(() => {
+    document.title = `${title} · Outdesk`;
+  }, [title]);
+}
 
 export function Spinner({ label = "Loading…" }: { label?: string }) {
   return (

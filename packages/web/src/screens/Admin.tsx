@@ -524,7 +524,7 @@ function InviteForm({
           onChange={(e) => setEmail(e.target.value)}
         />
         {providerAdmin && (
-          <select name="inviteRole" value={role} onChange={(e) => setRole(e.target.value)}>
+          <select name="inviteRole" aria-label="Role" value={role} onChange={(e) => setRole(e.target.value)}>
             <option value="agent">Agent</option>
             <option value="client_admin">Client admin</option>
             <option value="provider_admin">Provider admin</option>

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { ApiError, login } from "../api";
 import { navigate } from "../router";
+import { useTitle } from "../ui";
 
 export function Login() {
   const [provider, setProvider] = useState(localStorage.getItem("outdesk.provider") ?? "");
@@ -8,6 +9,7 @@ export function Login() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  useTitle("Sign in");
 
   async function submit(event: FormEvent) {
     event.preventDefault();

@@ -1,0 +1,174 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "@outdesk/local/paths";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type AxeViolation, describeViolations, seriousViolations } from "../../../test/axe";
+import { browserStack, demoLogin, demoToken } from "../../../test/browser";
+
+/**
+ * axe-core on every screen of the console, as a provider admin, an agent and a client admin (and
+ * the login and invitation pages before anyone signs in): no serious or critical violation. Each
+ * screen is also checked for a title of its own, and the skip link leads to the main content.
+ * Without the demo history no contract prices a month, so the billing statement answers 400 and
+ * its screen shows that error: the refusal the admin and client tests allow.
+ */
+const env = browserStack("accessibility");
+const screens = join(repoRoot, "test-results/screens");
+beforeAll(() => mkdirSync(screens, { recursive: true }));
+
+interface Ids {
+  acme: string;
+  globex: string;
+  ticket: string;
+  calendar: string;
+  lastMonth: string;
+  thisMonth: string;
+}
+const ids = {} as Ids;
+
+async function api<T>(method: string, path: string, body?: unknown, as = "admin"): Promise<T> {
+  const accessToken = await demoToken(env, `${as === "ops" ? "ops@acme" : `${as}@northwind`}.example`);
+  const response = await fetch(`${env.stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<T>;
+}
+
+beforeAll(async () => {
+  const clients = await api<{ items: { id: string; ticketPrefix: string }[] }>("GET", "/v1/clients?limit=100");
+  ids.acme = clients.items.find((c) => c.ticketPrefix === "ACME")!.id;
+  ids.globex = clients.items.find((c) => c.ticketPrefix === "GLOBEX")?.id ?? clients.items[1]!.id;
+  const ticket = await api<{ id: string }>("POST", "/v1/tickets", {
+    clientId: ids.acme,
+    subject: "Printer on floor 3 shows error E-42",
+    body: "It started this morning.",
+    requester: { email: "tom@customer.example", name: "Tom" },
+    tags: ["printer"],
+  });
+  ids.ticket = ticket.id;
+  const calendars = await api<{ items: { id: string }[] }>("GET", "/v1/calendars?limit=10");
+  ids.calendar = calendars.items[0]!.id;
+  const now = new Date();
+  const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  ids.lastMonth = `${last.getUTCFullYear()}-${String(last.getUTCMonth() + 1).padStart(2, "0")}`;
+  // The demo's contracts start this month (without the history): its statement is the live one.
+  ids.thisMonth = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
+}, 60_000);
+
+/** Opens a console address and waits until its screen has drawn and stopped loading. */
+async function visit(page: Page, path: string) {
+  await page.goto(`${env.stack.url}${path}`);
+  await page.waitForSelector("main h1, main [role=alert]", { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelectorAll(".spinner").length === 0, null, { timeout: 20_000 });
+  await page.waitForLoadState("networkidle");
+}
+
+/** Visits each screen and collects its violations and its title; fails with all of them listed. */
+async function audit(page: Page, who: string, paths: Record<string, string>) {
+  const found: string[] = [];
+  const titles = new Map<string, string>();
+  for (const [name, path] of Object.entries(paths)) {
+    await visit(page, path);
+    const violations: AxeViolation[] = await seriousViolations(page);
+    if (violations.length > 0) found.push(describeViolations(`${who} ${name} (${path})`, violations));
+    titles.set(name, await page.title());
+    await page.screenshot({ path: join(screens, `a11y-${who}-${name}.png`) });
+  }
+  expect(found.join("\n"), "serious or critical axe violations").toBe("");
+  // Every screen says where you are in its title, and no two screens share one.
+  for (const [name, title] of titles) expect(title, name).toMatch(/ · Outdesk$/);
+  expect(new Set(titles.values()).size, [...titles].join("\n")).toBe(titles.size);
+}
+
+const ticketPath = () => `/clients/${ids.acme}/tickets/${ids.ticket}`;
+
+describe("accessibility (axe-core, WCAG 2 A/AA)", () => {
+  it("has no serious violation on the login and invitation pages", async () => {
+    const page = await (await env.browser.newContext()).newPage();
+    const found: string[] = [];
+    await page.goto(`${env.stack.url}/login`);
+    await page.waitForSelector('input[name="provider"]');
+    found.push(describeViolations("login", await seriousViolations(page)));
+    expect(await page.title()).toBe("Sign in · Outdesk");
+    await page.goto(`${env.stack.url}/accept-invite?token=odi_nothing`);
+    await page.waitForSelector('input[name="newPassword"]');
+    found.push(describeViolations("accept-invite", await seriousViolations(page)));
+    expect(found.join("")).toBe("");
+    await page.context().close();
+  });
+
+  it("has none on any screen a provider admin sees", async () => {
+    const { page, errors } = await demoLogin(env, "admin@northwind.example", { allow: [400] });
+    const acme = ids.acme;
+    await audit(page, "admin", {
+      mine: "/tickets?view=mine",
+      unassigned: "/tickets?view=unassigned",
+      allOpen: "/tickets?view=all&status=open",
+      clientQueue: `/tickets?view=client&clientId=${acme}&status=open`,
+      ticket: ticketPath(),
+      newTicket: "/new",
+      slaOverview: "/sla-report",
+      slaReport: `/clients/${acme}/sla-report`,
+      slaStatement: `/clients/${acme}/sla-report/statements/${ids.lastMonth}`,
+      slaPolicies: `/clients/${acme}/sla`,
+      timesheet: "/timesheet",
+      kpis: "/kpis",
+      clientKpis: `/clients/${acme}/kpis`,
+      billing: `/clients/${acme}/billing`,
+      billingStatement: `/clients/${acme}/billing/statements/${ids.thisMonth}`,
+      contract: `/clients/${acme}/contract`,
+      disputes: "/billing/disputes",
+      calendars: "/admin/calendars",
+      calendar: `/admin/calendars/${ids.calendar}`,
+      clients: "/admin/clients",
+      people: "/admin/users",
+      notFound: "/nowhere",
+    });
+    // The skip link is the first thing the keyboard reaches and moves focus to the content.
+    await visit(page, "/admin/users");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("content");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+
+  it("has none on any screen an agent sees", async () => {
+    const { page, errors } = await demoLogin(env, "maya@northwind.example");
+    await audit(page, "agent", {
+      mine: "/tickets?view=mine",
+      clientQueue: `/tickets?view=client&clientId=${ids.acme}&status=open`,
+      ticket: ticketPath(),
+      newTicket: "/new",
+      slaOverview: "/sla-report",
+      slaReport: `/clients/${ids.acme}/sla-report`,
+      slaPolicies: `/clients/${ids.acme}/sla`,
+      timesheet: "/timesheet",
+      clientKpis: `/clients/${ids.acme}/kpis`,
+    });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it("has none on any screen a client admin sees", async () => {
+    const { page, errors } = await demoLogin(env, "ops@acme.example", { allow: [400] });
+    await audit(page, "client", {
+      queue: `/tickets?view=client&clientId=${ids.acme}&status=open`,
+      ticket: ticketPath(),
+      newTicket: "/new",
+      slaReport: `/clients/${ids.acme}/sla-report`,
+      slaPolicies: `/clients/${ids.acme}/sla`,
+      kpis: `/clients/${ids.acme}/kpis`,
+      billing: `/clients/${ids.acme}/billing`,
+      billingStatement: `/clients/${ids.acme}/billing/statements/${ids.thisMonth}`,
+      team: "/admin/users",
+    });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+});
