@@ -20,6 +20,7 @@ import { Login } from "./screens/Login";
 import { NewTicket } from "./screens/NewTicket";
 import { NotificationBell } from "./screens/NotificationBell";
 import { Queue } from "./screens/Queue";
+import { SearchBox, SearchPage } from "./screens/Search";
 import { SlaOverviewPage } from "./screens/SlaOverview";
 import { ClientSlaPage } from "./screens/SlaPolicies";
 import { SlaReportPage } from "./screens/SlaReport";
@@ -211,6 +212,7 @@ function Shell() {
             ))}
           </select>
         )}
+        <SearchBox />
         <span className="spacer" />
         <NotificationBell />
         <Link to="/new" className="button primary" data-testid="new-ticket">
@@ -314,6 +316,8 @@ function Shell() {
             <CalendarView key={calendarId} calendarId={calendarId} />
           ) : path === "/admin/calendars" && providerAdmin ? (
             <Calendars />
+          ) : path === "/search" ? (
+            <SearchPage query={query} />
           ) : path === "/new" ? (
             <NewTicket defaultClientId={filteredClient} />
           ) : path === "/admin/clients" ? (
