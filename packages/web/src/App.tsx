@@ -6,6 +6,7 @@ import { ErrorBoundary } from "./ErrorBoundary";
 import { statusLabel } from "./format";
 import { clientKpiLink, providerKpiLink } from "./kpi";
 import { isId, path as segments, withQuery } from "./paths";
+import { narrowQueue } from "./queue-client";
 import { Link, match, navigate, useLocation } from "./router";
 import { AcceptInvite, AdminClients, AdminUsers } from "./screens/Admin";
 import { BillingDisputesPage } from "./screens/BillingDisputes";
@@ -202,6 +203,7 @@ function Shell() {
             onChange={(event) => {
               setClientFilter(event.target.value);
               localStorage.setItem("outdesk.client", event.target.value);
+              narrowQueue(event.target.value === "all" ? undefined : event.target.value);
             }}
           >
             <option value="all">All clients</option>
@@ -228,7 +230,12 @@ function Shell() {
       <nav className="sidebar" id="sidebar" aria-label="Views">
         {session.staff && (
           <section>
-            {view(withQuery("/tickets", { view: "mine" }), "My tickets", session.counts?.mine, "view-mine")}
+            {view(
+              withQuery("/tickets", { view: "mine", clientId: filteredClient }),
+              "My tickets",
+              session.counts?.mine,
+              "view-mine",
+            )}
             {view(
               withQuery("/tickets", { view: "unassigned", clientId: filteredClient }),
               "Unassigned",

@@ -133,6 +133,34 @@ export async function api<T>(
   return (await response.json().catch(() => ({ code: "bad_response", message: response.statusText }))) as T;
 }
 
+/** Bodies kept by path with their entity tag, so a poll answered 304 reuses the one it has. */
+const tagged = new Map<string, { etag: string; body: unknown }>();
+const MAX_TAGGED = 100;
+// Another session must never be answered from this one's bodies.
+listeners.add(() => {
+  if (!accessToken) tagged.clear();
+});
+
+/**
+ * A GET that sends the kept entity tag (If-None-Match): on 304 it answers the body it kept, the
+ * same object, so a poll over an unchanged view re-renders nothing and re-sends nothing.
+ */
+export async function getConditional<T>(path: string): Promise<T> {
+  const kept = tagged.get(path);
+  const response = await send("GET", path, undefined, kept ? { "if-none-match": kept.etag } : {});
+  if (response.status === 304 && kept) return kept.body as T;
+  if (!response.ok) throw await errorOf(response);
+  const body = (await response.json()) as T;
+  const etag = response.headers.get("etag");
+  tagged.delete(path);
+  if (etag) {
+    tagged.set(path, { etag, body });
+    // The oldest first out: a Map iterates in insertion order.
+    if (tagged.size > MAX_TAGGED) tagged.delete(tagged.keys().next().value as string);
+  }
+  return body;
+}
+
 /** The file name a Content-Disposition header gives, if any (`filename="sla-2026-11.csv"`). */
 function filenameOf(disposition: string | null): string | null {
   const found = disposition ? /filename="?([^";]+)"?/i.exec(disposition) : null;

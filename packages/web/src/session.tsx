@@ -1,5 +1,7 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
 import { api } from "./api";
+import { countsKey, countsQuery } from "./queue-query";
 
 export type Role = "provider_admin" | "agent" | "client_admin";
 
@@ -65,28 +67,30 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
   const [state, setState] = useState<Omit<Session, "reloadCounts" | "clientName" | "userName" | "staff"> | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // The counts poll on their own (queue-query.ts), answered 304 while nothing changed.
+  const queryClient = useQueryClient();
+  const live = useQuery({ ...countsQuery, enabled: state !== null });
   const reloadCounts = useCallback(() => {
-    api<Counts>("GET", "/v1/tickets/counts")
-      .then((counts) => setState((current) => (current ? { ...current, counts } : current)))
-      .catch(() => undefined);
-  }, []);
+    void queryClient.invalidateQueries({ queryKey: countsKey });
+  }, [queryClient]);
 
   useEffect(() => {
     Promise.all([
       api<Me>("GET", "/v1/me"),
       api<{ items: ClientInfo[] }>("GET", "/v1/clients?limit=100&status=active"),
       api<{ items: UserInfo[] }>("GET", "/v1/users?limit=100"),
-      api<Counts>("GET", "/v1/tickets/counts"),
+      queryClient.fetchQuery(countsQuery),
     ])
       .then(([me, clients, users, counts]) => setState({ me, clients: clients.items, users: users.items, counts }))
       .catch((reason: Error) => setError(reason.message));
-  }, []);
+  }, [queryClient]);
 
   if (error) return <div className="center-note error">Could not load your workspace: {error}</div>;
   if (!state) return <>{fallback}</>;
   const staff = state.me.actor.role !== "client_admin";
   const session: Session = {
     ...state,
+    counts: live.data ?? state.counts,
     staff,
     reloadCounts,
     clientName: (id) => state.clients.find((client) => client.id === id)?.name ?? "Unknown client",

@@ -1,15 +1,19 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
-import { ApiError, api } from "../api";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { ApiError, getConditional } from "../api";
 import { isolate } from "../bidi";
-import { ago, priorities, statuses, statusLabel, tiers } from "../format";
+import { ago, statusLabel } from "../format";
 import { ticketLink } from "../paths";
+import { POLL_MS } from "../queue-query";
+import { useQueueSelection } from "../queue-selection";
+import { type Sort, servedSorts, sortOf } from "../queue-sorts";
 import { Link, navigate } from "../router";
 import { useSession } from "../session";
 import { type SlaRowClock, useNow } from "../sla";
-import { Empty, ErrorNote, Options, PriorityBadge, Spinner, StatusBadge } from "../ui";
+import { Empty, ErrorNote, PriorityBadge, Spinner, StatusBadge } from "../ui";
+import { type BulkResult, QueueBulk, QueueBulkResults } from "./QueueBulk";
+import { QueueFilters } from "./QueueFilters";
 import { SlaBadges } from "./SlaClocks";
-
-const escalatedTiers = tiers.filter((tier) => tier !== "L1");
 
 export interface TicketSummary {
   id: string;
@@ -30,8 +34,10 @@ export interface TicketSummary {
   sla?: SlaRowClock[];
 }
 
-type SortKey = "updatedAt" | "priority" | "key" | "subject";
-const priorityRank: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+interface TicketPage {
+  items: TicketSummary[];
+  cursor: string | null;
+}
 
 function title(query: URLSearchParams, clientName: (id: string) => string) {
   const view = query.get("view") ?? "all";
@@ -42,98 +48,140 @@ function title(query: URLSearchParams, clientName: (id: string) => string) {
   return `All ${status.toLowerCase() || "open"}`;
 }
 
-/** A ticket view: one API page at a time, sortable, keyboard-driven (j/k to move, enter to open). */
+/** The view's API query: the URL's filters and order, one page of 50 (the cursor is added per page). */
+function apiQuery(query: URLSearchParams): string {
+  const params = new URLSearchParams(query);
+  params.delete("cursor");
+  params.set("limit", "50");
+  params.sort();
+  return params.toString();
+}
+
+/**
+ * A ticket view in the order the API serves, live: react-query polls it (and refetches on
+ * focus) with conditional requests, so an unchanged queue costs a 304 and no re-render.
+ * Keyboard: j / k move, x selects, enter opens; selection and focus survive Back.
+ */
 export function Queue({ query }: { query: URLSearchParams }) {
   const session = useSession();
-  const [items, setItems] = useState<TicketSummary[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [selected, setSelected] = useState(0);
-  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "updatedAt", desc: false });
-  // One clock for the whole table: every countdown moves every 30 s without a request.
+  const queryClient = useQueryClient();
+  const api = apiQuery(query);
+  const tickets = useInfiniteQuery({
+    queryKey: ["tickets", api],
+    queryFn: ({ pageParam }) =>
+      getConditional<TicketPage>(`/v1/tickets?${api}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.cursor,
+    refetchInterval: POLL_MS,
+  });
+  const items = useMemo(() => tickets.data?.pages.flatMap((page) => page.items) ?? [], [tickets.data]);
+  const ids = useMemo(() => items.map((t) => t.id), [items]);
+  const selection = useQueueSelection(ids);
+  const [results, setResults] = useState<{ results: BulkResult[]; keys: Map<string, string> } | null>(null);
   const now = useNow();
+  const view = query.get("view") ?? "all";
+  // Cross-client views name each row's client; a client's own queue need not.
+  const showClient = session.staff && view !== "client" && view !== "requester";
+  const { sort, desc } = sortOf(query);
+  const served = servedSorts(query);
 
-  const load = useCallback(
-    async (after: string | null) => {
-      const params = new URLSearchParams(query);
-      params.set("limit", "50");
-      if (after) params.set("cursor", after);
-      const page = await api<{ items: TicketSummary[]; cursor: string | null }>("GET", `/v1/tickets?${params}`);
-      setItems((current) => (after && current ? [...current, ...page.items] : page.items));
-      setCursor(page.cursor);
-    },
-    [query],
-  );
-
+  // The screen is interactive when its first rows (or its empty state) are on screen.
+  const marked = useRef(false);
   useEffect(() => {
-    load(null).catch((reason: Error) => setError(reason instanceof ApiError ? reason.detail : reason.message));
-  }, [load]);
+    if (!marked.current) performance.mark("queue-start");
+  }, []);
+  useEffect(() => {
+    if (tickets.data && !marked.current) {
+      marked.current = true;
+      performance.mark("queue-interactive");
+    }
+  }, [tickets.data]);
 
-  const sorted = useMemo(() => {
-    if (!items) return [];
-    const value = (t: TicketSummary) =>
-      sort.key === "priority"
-        ? (priorityRank[t.priority] ?? 9)
-        : sort.key === "key"
-          ? t.key
-          : sort.key === "subject"
-            ? t.subject.toLowerCase()
-            : t.updatedAt;
-    const list = [...items].sort((a, b) => (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0));
-    return sort.desc ? list.reverse() : list;
-  }, [items, sort]);
-
+  const { focusIndex, move, toggleFocused } = selection;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement;
-      if (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return;
-      if (event.key === "j") setSelected((i) => Math.min(i + 1, sorted.length - 1));
-      else if (event.key === "k") setSelected((i) => Math.max(i - 1, 0));
-      else if (event.key === "Enter" && sorted[selected]) {
-        const ticket = sorted[selected]!;
+      if (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || event.metaKey || event.ctrlKey) return;
+      if (event.key === "j") move(1);
+      else if (event.key === "k") move(-1);
+      else if (event.key === "x") toggleFocused();
+      else if (event.key === "Enter" && items[focusIndex] && target.tagName !== "BUTTON" && target.tagName !== "A") {
+        const ticket = items[focusIndex]!;
         navigate(ticketLink(ticket.clientId, ticket.id));
       } else return;
       event.preventDefault();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [sorted, selected]);
+  }, [items, focusIndex, move, toggleFocused]);
 
   useEffect(() => {
-    document.querySelector(`[data-row="${selected}"]`)?.scrollIntoView({ block: "nearest" });
-  }, [selected]);
+    document.querySelector(`[data-row="${focusIndex}"]`)?.scrollIntoView({ block: "nearest" });
+  }, [focusIndex]);
 
-  const header = (key: SortKey, label: string) => (
-    <th>
-      <button
-        type="button"
-        className="sort"
-        onClick={() => setSort((current) => ({ key, desc: current.key === key ? !current.desc : false }))}
-      >
-        {label}
-        {sort.key === key ? (sort.desc ? " ↓" : " ↑") : ""}
-      </button>
-    </th>
-  );
+  const selectedTickets = items.filter((t) => selection.isSelected(t.id));
+  const onBulkDone = (done: BulkResult[]) => {
+    setResults({ results: done, keys: new Map(selectedTickets.map((t) => [t.id, t.key])) });
+    // What failed stays selected, to try again or look at.
+    selection.keepOnly(done.filter((r) => !r.ok).map((r) => r.ticketId));
+    void queryClient.invalidateQueries({ queryKey: ["tickets"] });
+    session.reloadCounts();
+  };
+
+  const sortHeader = (key: Sort, label: string) =>
+    served.includes(key) ? (
+      <th aria-sort={sort === key ? (desc ? "descending" : "ascending") : undefined}>
+        <button
+          type="button"
+          className="sort"
+          data-testid={`sort-${key}`}
+          onClick={() => {
+            const next = new URLSearchParams(query);
+            next.set("sort", key);
+            if (sort === key && !desc) next.set("order", "newest");
+            else next.delete("order");
+            navigate(`/tickets?${next}`);
+          }}
+        >
+          {label}
+          {sort === key ? (desc ? " ↓" : " ↑") : ""}
+        </button>
+      </th>
+    ) : (
+      <th>{label}</th>
+    );
+
+  const error = tickets.error
+    ? tickets.error instanceof ApiError
+      ? tickets.error.detail
+      : tickets.error.message
+    : null;
 
   return (
     <section className="queue" aria-label="Tickets">
       <div className="queue-head">
         <h1 data-testid="queue-title">{title(query, session.clientName)}</h1>
-        <span className="muted">j / k to move · enter to open</span>
+        <span className="muted">j / k to move · x to select · enter to open</span>
+        {tickets.isFetching && tickets.data && (
+          <span className="muted queue-live" aria-hidden="true">
+            refreshing…
+          </span>
+        )}
       </div>
-      <Filters query={query} />
-      {error ? (
-        <ErrorNote
-          onRetry={() => {
-            setError(null);
-            void load(null).catch((e: Error) => setError(e.message));
-          }}
-        >
-          {error}
-        </ErrorNote>
-      ) : !items ? (
+      <QueueFilters query={query} />
+      {session.staff && selectedTickets.length > 0 && (
+        <QueueBulk tickets={selectedTickets} onDone={onBulkDone} onClear={() => selection.selectAll(false)} />
+      )}
+      {results && (
+        <QueueBulkResults
+          results={results.results}
+          keyOf={(id) => results.keys.get(id) ?? id}
+          onDismiss={() => setResults(null)}
+        />
+      )}
+      {error && !tickets.data ? (
+        <ErrorNote onRetry={() => void tickets.refetch()}>{error}</ErrorNote>
+      ) : !tickets.data ? (
         <Spinner label="Loading tickets…" />
       ) : items.length === 0 ? (
         <Empty title="Nothing here">No tickets in this view. Enjoy the quiet.</Empty>
@@ -141,128 +189,106 @@ export function Queue({ query }: { query: URLSearchParams }) {
         <table className="tickets">
           <thead>
             <tr>
-              {header("key", "Ticket")}
-              {header("subject", "Subject")}
+              {session.staff && (
+                <th className="select-cell">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all on this page"
+                    data-testid="select-all"
+                    checked={selection.allSelected}
+                    onChange={(e) => selection.selectAll(e.target.checked)}
+                  />
+                </th>
+              )}
+              {sortHeader("number", "Ticket")}
+              {showClient && <th>Client</th>}
+              <th>Subject</th>
               <th>Requester</th>
               <th>Status</th>
-              {header("priority", "Priority")}
-              <th>SLA</th>
+              <th>Priority</th>
+              {sortHeader("due", "SLA")}
               <th>Tier</th>
               <th>Assignee</th>
-              {header("updatedAt", "Updated")}
+              {sortHeader("updated", "Updated")}
             </tr>
           </thead>
           <tbody>
-            {sorted.map((ticket, index) => (
-              <tr
-                key={ticket.id}
-                data-row={index}
-                data-testid="ticket-row"
-                className={index === selected ? "selected" : undefined}
-                onClick={() => setSelected(index)}
-                onDoubleClick={() => navigate(ticketLink(ticket.clientId, ticket.id))}
-              >
-                <td className="mono">{ticket.key}</td>
-                <td>
-                  <Link to={ticketLink(ticket.clientId, ticket.id)}>
-                    <bdi>{ticket.subject}</bdi>
-                  </Link>
-                  {ticket.tags.length > 0 && (
-                    <span className="tags-inline">{ticket.tags.map((tag) => `#${isolate(tag)}`).join(" ")}</span>
+            {items.map((ticket, index) => {
+              const checked = selection.isSelected(ticket.id);
+              return (
+                <tr
+                  key={ticket.id}
+                  data-row={index}
+                  data-testid="ticket-row"
+                  data-ticket={ticket.id}
+                  aria-current={index === focusIndex ? "true" : undefined}
+                  className={[index === focusIndex ? "selected" : "", checked ? "checked" : ""].join(" ").trim()}
+                  onClick={() => selection.focus(ticket.id)}
+                  onDoubleClick={() => navigate(ticketLink(ticket.clientId, ticket.id))}
+                >
+                  {session.staff && (
+                    <td className="select-cell">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${ticket.key}`}
+                        data-testid="row-select"
+                        checked={checked}
+                        onChange={() => undefined}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          selection.click(ticket.id, e.shiftKey);
+                        }}
+                      />
+                    </td>
                   )}
-                </td>
-                <td>
-                  <bdi>{ticket.requester.name ?? ticket.requester.email}</bdi>
-                </td>
-                <td>
-                  <StatusBadge status={ticket.status} />
-                </td>
-                <td>
-                  <PriorityBadge priority={ticket.priority} />
-                </td>
-                <td data-testid="sla-cell">
-                  <SlaBadges clocks={ticket.sla} now={now} />
-                </td>
-                <td>{ticket.tier ?? ""}</td>
-                <td>
-                  <bdi>{session.userName(ticket.assigneeId)}</bdi>
-                </td>
-                <td title={ticket.updatedAt}>{ago(ticket.updatedAt)}</td>
-              </tr>
-            ))}
+                  <td className="mono">{ticket.key}</td>
+                  {showClient && (
+                    <td data-testid="client-cell">
+                      <bdi>{session.clientName(ticket.clientId)}</bdi>
+                    </td>
+                  )}
+                  <td>
+                    <Link to={ticketLink(ticket.clientId, ticket.id)}>
+                      <bdi>{ticket.subject}</bdi>
+                    </Link>
+                    {ticket.tags.length > 0 && (
+                      <span className="tags-inline">{ticket.tags.map((tag) => `#${isolate(tag)}`).join(" ")}</span>
+                    )}
+                  </td>
+                  <td>
+                    <bdi>{ticket.requester.name ?? ticket.requester.email}</bdi>
+                  </td>
+                  <td>
+                    <StatusBadge status={ticket.status} />
+                  </td>
+                  <td>
+                    <PriorityBadge priority={ticket.priority} />
+                  </td>
+                  <td data-testid="sla-cell">
+                    <SlaBadges clocks={ticket.sla} now={now} />
+                  </td>
+                  <td>{ticket.tier ?? ""}</td>
+                  <td>
+                    <bdi>{session.userName(ticket.assigneeId)}</bdi>
+                  </td>
+                  <td title={ticket.updatedAt}>{ago(ticket.updatedAt)}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
-      {cursor && (
+      {error && tickets.data && <ErrorNote onRetry={() => void tickets.refetch()}>{error}</ErrorNote>}
+      {tickets.hasNextPage && (
         <button
           type="button"
           className="load-more"
-          disabled={loadingMore}
-          onClick={() => {
-            setLoadingMore(true);
-            load(cursor)
-              .catch((reason: Error) => setError(reason.message))
-              .finally(() => setLoadingMore(false));
-          }}
+          disabled={tickets.isFetchingNextPage}
+          onClick={() => void tickets.fetchNextPage()}
         >
-          {loadingMore ? "Loading…" : "Load more"}
+          {tickets.isFetchingNextPage ? "Loading…" : "Load more"}
         </button>
       )}
     </section>
-  );
-}
-
-// Each narrows a view through its own index, so one applies at a time (the API refuses two).
-const facets = ["priority", "tier", "tag", "assigneeId"];
-
-/** Filters live in the URL, so a filtered view can be bookmarked and shared. */
-function Filters({ query }: { query: URLSearchParams }) {
-  const session = useSession();
-  const [tag, setTag] = useState(query.get("tag") ?? "");
-  const view = query.get("view") ?? "all";
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(query);
-    if (facets.includes(key)) for (const facet of facets) next.delete(facet);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    navigate(`/tickets?${next}`);
-  };
-  const narrowable = view === "client" || view === "all";
-  const select = (key: string, label: string, values: readonly string[], name?: (value: string) => string) => (
-    <label className="inline">
-      {label}
-      <select data-testid={`filter-${key}`} value={query.get(key) ?? ""} onChange={(e) => set(key, e.target.value)}>
-        <option value="">any</option>
-        <Options values={values} label={name} />
-      </select>
-    </label>
-  );
-  return (
-    <fieldset className="filters" aria-label="Filters">
-      {view !== "client" && select("status", "Status", statuses, (s) => statusLabel[s] ?? s)}
-      {narrowable && select("priority", "Priority", priorities)}
-      {narrowable && session.staff && select("tier", "Tier", escalatedTiers)}
-      {narrowable && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            set("tag", tag.trim().toLowerCase());
-          }}
-        >
-          <input data-testid="filter-tag" placeholder="tag" value={tag} onChange={(e) => setTag(e.target.value)} />
-        </form>
-      )}
-      <label className="inline">
-        Order
-        <select
-          data-testid="filter-order"
-          value={query.get("order") ?? "oldest"}
-          onChange={(e) => set("order", e.target.value)}
-        >
-          <option value="oldest">oldest first</option>
-          <option value="newest">newest first</option>
-        </select>
-      </label>
-    </fieldset>
   );
 }
