@@ -1,6 +1,8 @@
-import { useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, api } from "./api";
+import { type AttachmentRef, frameHtml, useInlineImages } from "./attachments";
 import { when } from "./format";
+import frameStyles from "./message-frame.css?url";
 
 /** What the API says of a message that came or went by email (MessageMail in the OpenAPI). */
 export interface MailPerson {
@@ -220,4 +222,107 @@ export function mailOption(value: { send: boolean; cc: string }) {
     .filter(Boolean);
   // Always explicit: the composer starts from the ticket's CCs, so an emptied field means none.
   return { send: true, cc };
+}
+
+/**
+ * Mail HTML is shown in a sandboxed frame with no scripts and no remote loads. Its links open in
+ * a new tab (the sanitizer writes target=_blank rel=noopener; `<base>` covers any it missed):
+ * the frame may open popups, and they escape the sandbox so the linked page works normally.
+ * Never allow-scripts here. allow-same-origin lets this page read the frame's layout to size it
+ * to its content; with scripts off nothing in the frame runs, so sharing the origin gives the
+ * mail nothing (the frame's own policy still refuses every load but styles and allowed images).
+ *
+ * Images: the sanitizer stores them without `src`. Before rendering, this page gives `cid:`
+ * images presigned inline URLs (from the API, after its check) and remote images a source only
+ * once the agent clicks "Load remote images"; the frame's policy admits the attachment URLs'
+ * origin, and `https:` only then.
+ */
+export function HtmlBody({
+  html,
+  attachments,
+  ticketPath,
+}: {
+  html: string;
+  attachments: AttachmentRef[];
+  ticketPath: string;
+}) {
+  const [remote, setRemote] = useState(false);
+  const urls = useInlineImages(ticketPath, html, attachments);
+  const shown = useMemo(() => frameHtml(html, urls, remote), [html, urls, remote]);
+  const origins = [...new Set([...urls.values()].map((url) => new URL(url).origin))];
+  const imgSrc = ["data:", ...origins, ...(remote ? ["https:"] : [])].join(" ");
+  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src ${imgSrc}"><base target="_blank"><link rel="stylesheet" href="${frameStyles}">${shown.html}`;
+  const height = useContentHeight();
+  return (
+    <>
+      {shown.blocked > 0 && (
+        <div className="remote-images muted small">
+          {shown.blocked} remote image{shown.blocked === 1 ? " is" : "s are"} not loaded.{" "}
+          <button
+            type="button"
+            className="link-button"
+            data-testid="load-remote-images"
+            onClick={() => setRemote(true)}
+          >
+            Load remote images
+          </button>
+        </div>
+      )}
+      <iframe
+        ref={height.ref}
+        className="html-body"
+        title="Message"
+        sandbox="allow-popups allow-popups-to-escape-sandbox allow-same-origin"
+        referrerPolicy="no-referrer"
+        srcDoc={doc}
+        onLoad={height.attach}
+        style={height.px === null ? undefined : { height: `${height.px}px` }}
+      />
+    </>
+  );
+}
+
+/**
+ * The frame's content height, measured from this page and kept current: images loading, quoted
+ * history unfolding (<details>) and the window's width all change it. The frame's body is a block
+ * formatting context (message-frame.css), so its height holds its children's margins.
+ */
+function useContentHeight() {
+  const ref = useRef<HTMLIFrameElement>(null);
+  const [px, setPx] = useState<number | null>(null);
+  const cleanup = useRef<() => void>(() => undefined);
+
+  const measure = useCallback(() => {
+    const frame = ref.current;
+    const body = frame?.contentDocument?.body;
+    const root = frame?.contentDocument?.documentElement;
+    if (!frame || !body || !root) return;
+    // A horizontal scrollbar (a wide table) takes height from the frame's viewport.
+    const scrollbar =
+      root.scrollWidth > root.clientWidth ? (frame.contentWindow?.innerHeight ?? 0) - root.clientHeight : 0;
+    setPx(Math.ceil(body.getBoundingClientRect().height) + Math.max(0, scrollbar));
+  }, []);
+
+  const attach = useCallback(() => {
+    cleanup.current();
+    const frame = ref.current;
+    const document = frame?.contentDocument;
+    if (!frame || !document?.body) return;
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    // Images and <details> change the height; capture, since neither event bubbles.
+    document.addEventListener("load", measure, true);
+    document.addEventListener("toggle", measure, true);
+    frame.contentWindow?.addEventListener("resize", measure);
+    cleanup.current = () => {
+      observer.disconnect();
+      document.removeEventListener("load", measure, true);
+      document.removeEventListener("toggle", measure, true);
+      frame.contentWindow?.removeEventListener("resize", measure);
+    };
+  }, [measure]);
+
+  useEffect(() => () => cleanup.current(), []);
+  return { ref, px, attach };
 }

@@ -7,6 +7,7 @@ import { Dynamo, Outdesk } from "../dynamo";
 import { NotFound } from "../error";
 import { fn } from "../fn";
 import { Table } from "../table";
+import { TicketFields as F } from "./fields";
 import type { TicketPresenceEntity } from "./presence.entity";
 import { ViewKeys } from "./view-keys";
 import { assertTicketVisible } from "./write";
@@ -42,7 +43,12 @@ export const PresenceInfo = z
 export type PresenceInfo = z.infer<typeof PresenceInfo>;
 
 export const PresenceList = z
-  .object({ items: z.array(PresenceInfo).describe("the others on the ticket now (you are left out)") })
+  .object({
+    items: z.array(PresenceInfo).describe("the others on the ticket now (you are left out)"),
+    ticket: z
+      .object({ version: z.number(), updatedAt: z.string() })
+      .describe("read in the same request: a version that moved means someone wrote meanwhile"),
+  })
   .meta({ id: "TicketPresenceList" });
 
 const isStaff = (actor: TenantActor) => actor.role !== "client_admin";
@@ -63,7 +69,7 @@ function toInfo(item: PresenceItem, viewer: TenantActor): PresenceInfo {
 
 /**
  * The ticket's presence items and whether the ticket exists, in one Query over the ticket's
- * partition from `p#` to the ticket's own sort key `t`. TTL deletes lazily: expired items are
+ * partition from `p#` to the ticket's own sort key `t` (its version too). TTL deletes lazily: expired items are
  * left out here.
  */
 async function readPresence(actor: TenantActor, clientId: string, ticketId: string) {
@@ -73,7 +79,7 @@ async function readPresence(actor: TenantActor, clientId: string, ticketId: stri
       TableName: Dynamo.table(),
       KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
       // The ticket item is read for its existence only.
-      ProjectionExpression: "#pk, #sk, #e, #v, userId, #name, staff, #state, internal, #at, expiresAt",
+      ProjectionExpression: `#pk, #sk, #e, #v, userId, #name, staff, #state, internal, #at, expiresAt, ${F.version}, ${F.updatedAt}`,
       ExpressionAttributeNames: {
         "#pk": Table.partitionKey,
         "#sk": Table.sortKey,
@@ -91,11 +97,14 @@ async function readPresence(actor: TenantActor, clientId: string, ticketId: stri
     }),
   );
   const rows = (output.Items ?? []).map((raw) => unmarshall(raw));
-  const exists = rows.some((row) => row[Table.sortKey] === ViewKeys.ticketSort);
-  if (!exists) throw NotFound("Ticket");
+  const ticket = rows.find((row) => row[Table.sortKey] === ViewKeys.ticketSort);
+  if (!ticket) throw NotFound("Ticket");
   const parsed = Outdesk.entities.ticketPresence.parse(byEntity(rows)("ticketPresence")).data as PresenceItem[];
   const now = Date.now() / 1000;
-  return parsed.filter((item) => item.expiresAt > now);
+  return {
+    items: parsed.filter((item) => item.expiresAt > now),
+    ticket: { version: ticket[F.version] as number, updatedAt: ticket[F.updatedAt] as string },
+  };
 }
 
 const ids = z.object({ clientId: z.string(), ticketId: z.string() });
@@ -104,8 +113,8 @@ export namespace Presence {
   /** Who else is on the ticket (a 404 for a ticket you may not see). */
   export const list = fn(ids, async ({ clientId, ticketId }) => {
     const actor = assertTicketVisible(clientId);
-    const items = await readPresence(actor, clientId, ticketId);
-    return { items: items.filter((item) => item.userId !== actor.id).map((item) => toInfo(item, actor)) };
+    const { items, ticket } = await readPresence(actor, clientId, ticketId);
+    return { items: items.filter((item) => item.userId !== actor.id).map((item) => toInfo(item, actor)), ticket };
   });
 
   /**
@@ -115,7 +124,8 @@ export namespace Presence {
    */
   export const beat = fn(PresenceInput.extend(ids.shape), async ({ clientId, ticketId, state, internal }) => {
     const actor = assertTicketVisible(clientId);
-    const others = (await readPresence(actor, clientId, ticketId)).filter((item) => item.userId !== actor.id);
+    const { items, ticket } = await readPresence(actor, clientId, ticketId);
+    const others = items.filter((item) => item.userId !== actor.id);
     const now = new Date();
     await Outdesk.entities.ticketPresence
       .put({
@@ -132,6 +142,6 @@ export namespace Presence {
         expiresAt: Math.ceil(now.getTime() / 1000) + PRESENCE_TTL_SECONDS,
       })
       .go({ response: "none" });
-    return { items: others.map((item) => toInfo(item, actor)) };
+    return { items: others.map((item) => toInfo(item, actor)), ticket };
   });
 }

@@ -48,6 +48,14 @@ describe("ticket presence", () => {
 
     const seen = expectStatus(await call(agent, "GET", path), 200);
     expect(seen.body.items).toHaveLength(1);
+    // The ticket's version comes in the same read: the console's "replied meanwhile" check.
+    const version = seen.body.ticket.version;
+    expectStatus(
+      await call(admin, "POST", `/v1/clients/${world.ids.clientA1}/tickets/${ticketId}/replies`, { body: "Hi" }),
+      201,
+    );
+    const after = expectStatus(await call(agent, "PUT", path, { state: "typing" }), 200);
+    expect(after.body.ticket.version).toBe(version + 1);
     expect(seen.body.items[0]).toMatchObject({ userId: world.ids.adminA, state: "typing", internal: false });
     // The ticket page still reads as before: presence items do not show up in it.
     const page = expectStatus(await call(agent, "GET", `/v1/clients/${world.ids.clientA1}/tickets/${ticketId}`), 200);
