@@ -3,6 +3,7 @@ import { isLoggedIn, logout, onAuthChange, setTokens } from "./api";
 import { isolate } from "./bidi";
 import { billingLink, disputesLink } from "./billing";
 import { ErrorBoundary } from "./ErrorBoundary";
+import { setTicketFieldLabels } from "./field-words";
 import { statusLabel } from "./format";
 import { clientKpiLink, providerKpiLink } from "./kpi";
 import { isId, path as segments, withQuery } from "./paths";
@@ -31,7 +32,7 @@ import { TimesheetPage } from "./screens/Timesheet";
 import { SessionProvider, useSession } from "./session";
 import { isMonth, reportLink } from "./sla-report";
 import { timesheetLink } from "./time";
-import { NotFound, Spinner, useTitle } from "./ui";
+import { NotFound, OfflineNote, Spinner, useTitle } from "./ui";
 
 export function App() {
   const [loggedIn, setLoggedIn] = useState(isLoggedIn());
@@ -69,6 +70,8 @@ const queueStatuses = ["new", "open", "pending", "on_hold", "solved"] as const;
 
 function Shell() {
   const session = useSession();
+  // The API's issues at `fields.<key>` are told with the field's label.
+  setTicketFieldLabels(new Map(session.clients.flatMap((c) => c.ticketFields.map((f) => [f.key, f.label]))));
   const { path, query } = useLocation();
   const [clientFilter, setClientFilter] = useState<string>(() => localStorage.getItem("outdesk.client") ?? "all");
   useEffect(() => {
@@ -282,6 +285,7 @@ function Shell() {
         ))}
       </nav>
       <main className="content" id="content" tabIndex={-1}>
+        <OfflineNote />
         <ErrorBoundary resetKey={current}>
           {ticket ? (
             <TicketView
@@ -346,11 +350,11 @@ function Shell() {
 
 /** Titles of the screens at a fixed address (the rest name their client or month). */
 const fixedTitles: Record<string, string> = {
+  "/search": "Search",
   "/admin/calendars": "Calendars",
   "/new": "New ticket",
   "/admin/clients": "Clients",
   "/admin/users": "People",
-  "/search": "Search",
   "/": "Loading",
 };
 

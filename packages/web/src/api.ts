@@ -4,6 +4,8 @@
  * either from storage. A page load restores the session through the cookie; a 401 refreshes once.
  */
 
+import { issueInWords } from "./field-words";
+
 export interface ApiErrorBody {
   code: string;
   message: string;
@@ -19,10 +21,14 @@ export class ApiError extends Error {
   ) {
     super(body.message);
   }
-  /** "field: message" for the first issue, else the message. */
+  /** The first issue in words with its field's label ("Order ID is required…"), else the message. */
   get detail(): string {
     const issue = this.body.issues?.[0];
-    return issue ? `${issue.path.join(".")}: ${issue.message}` : this.body.message;
+    return issue ? issueInWords(issue) : this.body.message;
+  }
+  /** Offline (status 0) or the server's own failure (5xx): the same request may work on a retry. */
+  get transient(): boolean {
+    return this.status === 0 || this.status >= 500;
   }
 }
 
@@ -107,7 +113,10 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  let response = await attempt();
+  let response = await attempt().catch(() => {
+    // fetch rejects only when no answer came: offline, DNS, the server down.
+    throw new ApiError(0, { code: "offline", message: "Outdesk cannot be reached: check your connection, then retry" });
+  });
   if (response.status === 401 && accessToken && !auth) {
     if (await refresh()) response = await attempt();
     else setTokens(null);
@@ -115,11 +124,19 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
   return response;
 }
 
-const errorOf = async (response: Response) =>
-  new ApiError(
-    response.status,
-    (await response.json().catch(() => ({ code: "bad_response", message: response.statusText }))) as ApiErrorBody,
-  );
+const errorOf = async (response: Response) => {
+  const body = (await response
+    .json()
+    .catch(() => ({ code: "bad_response", message: response.statusText }))) as ApiErrorBody;
+  // A server failure says nothing about what was typed: say so, and that a retry may work.
+  if (response.status >= 500) {
+    return new ApiError(response.status, {
+      ...body,
+      message: `Outdesk could not answer (error ${response.status}): retry in a moment`,
+    });
+  }
+  return new ApiError(response.status, body);
+};
 
 export async function api<T>(
   method: string,

@@ -50,6 +50,8 @@ interface Session {
   counts: Counts | null;
   staff: boolean;
   reloadCounts: () => void;
+  /** Reads the clients again: one just added or archived shows in the sidebar at once. */
+  reloadClients: () => Promise<void>;
   clientName: (id: string) => string;
   userName: (id: string | null) => string;
 }
@@ -64,8 +66,16 @@ export function useSession(): Session {
 
 /** Loads who you are, the clients and people you can see, and the queue counts. */
 export function SessionProvider({ children, fallback }: { children: ReactNode; fallback: ReactNode }) {
-  const [state, setState] = useState<Omit<Session, "reloadCounts" | "clientName" | "userName" | "staff"> | null>(null);
+  const [state, setState] = useState<Omit<
+    Session,
+    "reloadCounts" | "reloadClients" | "clientName" | "userName" | "staff"
+  > | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const reloadClients = useCallback(async () => {
+    const clients = await api<{ items: ClientInfo[] }>("GET", "/v1/clients?limit=100&status=active");
+    setState((current) => (current ? { ...current, clients: clients.items } : current));
+  }, []);
 
   // The counts poll on their own (queue-query.ts), answered 304 while nothing changed.
   const queryClient = useQueryClient();
@@ -74,6 +84,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     void queryClient.invalidateQueries({ queryKey: countsKey });
   }, [queryClient]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a retry (attempt) loads again
   useEffect(() => {
     Promise.all([
       api<Me>("GET", "/v1/me"),
@@ -83,9 +94,24 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     ])
       .then(([me, clients, users, counts]) => setState({ me, clients: clients.items, users: users.items, counts }))
       .catch((reason: Error) => setError(reason.message));
-  }, [queryClient]);
+  }, [queryClient, attempt]);
 
-  if (error) return <div className="center-note error">Could not load your workspace: {error}</div>;
+  if (error) {
+    return (
+      <div className="center-note error" role="alert">
+        Could not load your workspace: {error}{" "}
+        <button
+          type="button"
+          onClick={() => {
+            setError(null);
+            setAttempt((n) => n + 1);
+          }}
+        >
+          Retry
+        </button>
+      </div>
+    );
+  }
   if (!state) return <>{fallback}</>;
   const staff = state.me.actor.role !== "client_admin";
   const session: Session = {
@@ -93,6 +119,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     counts: live.data ?? state.counts,
     staff,
     reloadCounts,
+    reloadClients,
     clientName: (id) => state.clients.find((client) => client.id === id)?.name ?? "Unknown client",
     userName: (id) => (id ? (state.users.find((user) => user.id === id)?.name ?? "Agent") : "Unassigned"),
   };

@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect } from "react";
+import { type ReactNode, useEffect, useState } from "react";
+import { ApiError } from "./api";
 import { statusLabel } from "./format";
 import { Link } from "./router";
 
@@ -7,6 +8,32 @@ export function useTitle(title: string) {
   useEffect(() => {
     document.title = `${title} · Outdesk`;
   }, [title]);
+}
+
+/** Said while the browser is offline: nothing typed is lost, and a retry works once it is back. */
+export function OfflineNote() {
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener("online", update);
+    window.addEventListener("offline", update);
+    return () => {
+      window.removeEventListener("online", update);
+      window.removeEventListener("offline", update);
+    };
+  }, []);
+  if (online) return null;
+  return (
+    <div className="notice offline-note" role="status" data-testid="offline-note">
+      You are offline. What you type stays here; save or retry once the connection is back.
+    </div>
+  );
+}
+
+/** A failure to load in words, with Retry when the same request may work again (offline, 5xx). */
+export function LoadError({ reason, onRetry }: { reason: unknown; onRetry: () => void }) {
+  const text = reason instanceof ApiError ? reason.detail : "Something went wrong";
+  return <ErrorNote onRetry={onRetry}>{text}</ErrorNote>;
 }
 
 export function Spinner({ label = "Loading…" }: { label?: string }) {

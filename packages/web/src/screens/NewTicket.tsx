@@ -1,12 +1,14 @@
 import { type FormEvent, useState } from "react";
-import { ApiError, api } from "../api";
+import { api } from "../api";
 import { AttachmentPicker, useUploads } from "../attachments";
 import { isolate } from "../bidi";
 import { priorities, types } from "../format";
+import { FieldIssue, type FormProblem, ProblemSummary, problemOf } from "../issues";
 import { path, ticketLink } from "../paths";
 import { navigate } from "../router";
 import { useSession } from "../session";
-import { ErrorNote, Options } from "../ui";
+import { normalizeTagsText, tagsOf } from "../tags";
+import { Options } from "../ui";
 
 /** Create a ticket: web form, or a phone call logged by an agent. */
 export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
@@ -22,7 +24,7 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
     channel: "web",
     tags: "",
   });
-  const [error, setError] = useState<string | null>(null);
+  const [problem, setProblem] = useState<FormProblem | null>(null);
   const [busy, setBusy] = useState(false);
   // Files for a ticket not yet created go up as drafts of the client; choosing another client drops them.
   const uploads = useUploads(path`/v1/clients/${clientId}/attachments`);
@@ -32,7 +34,7 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
-    setError(null);
+    setProblem(null);
     try {
       const ticket = await api<{ id: string; clientId: string }>("POST", "/v1/tickets", {
         clientId,
@@ -42,13 +44,14 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
         priority: form.priority,
         type: form.type,
         channel: form.channel,
-        tags: form.tags.split(/[\s,]+/).filter(Boolean),
+        tags: tagsOf(form.tags),
         attachments: uploads.attachments,
       });
       session.reloadCounts();
       navigate(ticketLink(ticket.clientId, ticket.id));
     } catch (reason) {
-      setError(reason instanceof ApiError ? reason.detail : "Could not create the ticket");
+      // Every field keeps what was typed; the API's words go beside the fields they name.
+      setProblem(problemOf(reason));
       setBusy(false);
     }
   }
@@ -80,6 +83,7 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
         <label>
           Requester name
           <input name="requesterName" value={form.requesterName} onChange={set("requesterName")} />
+          <FieldIssue problem={problem} at={["requester", "name"]} label="Requester name" />
         </label>
         <label>
           Requester email
@@ -90,15 +94,18 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
             value={form.requesterEmail}
             onChange={set("requesterEmail")}
           />
+          <FieldIssue problem={problem} at={["requester", "email"]} label="Requester email" />
         </label>
       </div>
       <label>
         Subject
         <input name="subject" required value={form.subject} onChange={set("subject")} />
+        <FieldIssue problem={problem} at={["subject"]} />
       </label>
       <label>
         Description
         <textarea name="body" required rows={8} value={form.body} onChange={set("body")} />
+        <FieldIssue problem={problem} at={["body"]} label="Description" />
       </label>
       <div className="grid-3">
         <label>
@@ -115,11 +122,21 @@ export function NewTicket({ defaultClientId }: { defaultClientId?: string }) {
         </label>
         <label>
           Tags
-          <input name="tags" placeholder="billing, vip" value={form.tags} onChange={set("tags")} />
+          <input
+            name="tags"
+            placeholder="billing, vip-customer"
+            aria-describedby="new-ticket-tags-hint"
+            value={form.tags}
+            onChange={(e) => set("tags")({ target: { value: normalizeTagsText(e.target.value) } })}
+          />
+          <span id="new-ticket-tags-hint" className="small muted">
+            Commas separate tags; spaces become dashes
+          </span>
+          <FieldIssue problem={problem} at={["tags"]} deep />
         </label>
       </div>
       <AttachmentPicker uploads={uploads} disabled={busy} />
-      {error && <ErrorNote>{error}</ErrorNote>}
+      <ProblemSummary problem={problem} labels={{ body: "Description", "requester.email": "Requester email" }} />
       <div className="actions">
         <button
           type="submit"

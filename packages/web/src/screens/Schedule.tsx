@@ -1,4 +1,3 @@
-import { useId } from "react";
 import {
   type Holiday,
   intervalLabel,
@@ -10,6 +9,7 @@ import {
   weekdays,
 } from "../calendars";
 import { FieldIssue, type FormProblem } from "../issues";
+import { TimeZoneInput } from "./TimeZoneInput";
 
 /**
  * A calendar's schedule: read as a weekly table with its holidays, and edited (working intervals
@@ -19,15 +19,6 @@ import { FieldIssue, type FormProblem } from "../issues";
 
 const CLOCK = "([01]\\d|2[0-3]):[0-5]\\d";
 const CLOCK_END = `(${CLOCK}|24:00)`;
-
-/** Every time zone the browser knows, for the time-zone field's suggestions. */
-const timeZones = (() => {
-  try {
-    return Intl.supportedValuesOf("timeZone");
-  } catch {
-    return [] as string[];
-  }
-})();
 
 export function ScheduleSummary({ schedule }: { schedule: Schedule }) {
   return (
@@ -96,7 +87,6 @@ export function ScheduleEditor({
   /** Where the schedule sits in the request body (["schedule"]). */
   at: (string | number)[];
 }) {
-  const zones = useId();
   const set = (patch: Partial<Schedule>) => onChange({ ...value, ...patch });
   const setHours = (index: number, patch: Partial<WorkingInterval>) =>
     set({ hours: value.hours.map((interval, i) => (i === index ? { ...interval, ...patch } : interval)) });
@@ -107,22 +97,9 @@ export function ScheduleEditor({
   return (
     <div className="schedule-editor" data-testid="schedule-editor">
       <div className="grid-2">
-        <label>
-          Time zone
-          <input
-            name="timeZone"
-            list={zones}
-            required
-            value={value.timeZone}
-            onChange={(e) => set({ timeZone: e.target.value })}
-          />
-          <datalist id={zones}>
-            {timeZones.map((zone) => (
-              <option key={zone} value={zone} />
-            ))}
-          </datalist>
-          <FieldIssue problem={problem} at={[...at, "timeZone"]} />
-        </label>
+        <TimeZoneInput value={value.timeZone} onChange={(timeZone) => set({ timeZone })}>
+          <FieldIssue problem={problem} at={[...at, "timeZone"]} label="Time zone" />
+        </TimeZoneInput>
         <label className="inline">
           <input
             type="checkbox"
