@@ -55,6 +55,27 @@ async function waitRows(page: Page) {
   });
 }
 
+/** A full load of a queue URL, timed by the screen's marks and the resource timing of its API call. */
+async function measureLoad(page: Page, url: string) {
+  await page.goto(url);
+  await waitRows(page);
+  return page.evaluate(() => {
+    const start = performance.getEntriesByName("queue-start")[0]!;
+    const interactive = performance.getEntriesByName("queue-interactive")[0]!;
+    const call = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((e) =>
+      e.name.includes("/v1/tickets?"),
+    )!;
+    return {
+      rows: document.querySelectorAll('[data-testid="ticket-row"]').length,
+      screen: interactive.startTime - start.startTime,
+      queued: call.startTime - start.startTime,
+      api: call.duration,
+      render: interactive.startTime - call.responseEnd,
+      at: interactive.startTime,
+    };
+  });
+}
+
 const rows = (page: Page) => page.locator('[data-testid="ticket-row"]');
 const checkedCount = (page: Page) => page.locator('[data-testid="row-select"]:checked').count();
 
@@ -237,32 +258,34 @@ describe("the queue screen", () => {
       if (response.url().includes("/v1/tickets/counts")) notModified.counts++;
       else if (response.url().includes("/v1/tickets?")) notModified.view++;
     });
-    // A full load: the screen's interactive time against its API call (resource timing).
+    // Full loads of All open: the screen's interactive time against the API call it makes.
+    const loads = [];
+    for (let i = 0; i < 3; i++) loads.push(await measureLoad(page, `${env.stack.url}/tickets?view=all&status=open`));
+    for (const t of loads) {
+      console.log(
+        `queue screen (${t.rows} rows): interactive ${t.screen.toFixed(1)} ms after it mounted (request queued ${t.queued.toFixed(1)} ms, API call ${t.api.toFixed(1)} ms, rendering after it ${t.render.toFixed(1)} ms): ${(t.screen / t.api).toFixed(2)}× its API call; at ${t.at.toFixed(0)} ms after navigation start`,
+      );
+      // Deterministic: the rows render after the answer they show.
+      expect(t.queued).toBeGreaterThanOrEqual(0);
+      expect(t.render).toBeGreaterThanOrEqual(0);
+    }
+    const ratios = loads.map((t) => t.screen / t.api).sort((x, y) => x - y);
+    console.log(
+      `queue screen interactive ÷ its API call, median of ${loads.length}: ${ratios[1]!.toFixed(2)}× (target ≤ 1.5×)`,
+    );
     await page.goto(`${env.stack.url}/tickets?view=all&status=new&tag=${TAG}`);
     await waitRows(page);
-    const timing = await page.evaluate(() => {
-      const start = performance.getEntriesByName("queue-start")[0]!;
-      const interactive = performance.getEntriesByName("queue-interactive")[0]!;
-      const call = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((e) =>
-        e.name.includes("/v1/tickets?"),
-      )!;
-      return {
-        mountToInteractive: interactive.startTime - start.startTime,
-        apiDuration: call.duration,
-        apiEnd: call.responseEnd,
-        interactiveAt: interactive.startTime,
-        navigationEnd: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseEnd,
-      };
-    });
-    console.log(
-      `queue screen: interactive ${timing.mountToInteractive.toFixed(1)} ms after mounting, its API call ${timing.apiDuration.toFixed(1)} ms: ${(timing.mountToInteractive / timing.apiDuration).toFixed(2)}× (target ≤ 1.5×); interactive at ${timing.interactiveAt.toFixed(0)} ms after navigation start`,
-    );
-    // Deterministic: the rows render after the answer they show.
-    expect(timing.interactiveAt).toBeGreaterThanOrEqual(timing.apiEnd);
-    expect(timing.apiDuration).toBeGreaterThan(0);
 
     // Nothing changes: the next polls are 304s (view and counts), and the rows stay.
-    await page.waitForResponse((r) => r.status() === 304 && r.url().includes("/v1/tickets?"), { timeout: 40_000 });
+    const unchanged = await page.waitForResponse((r) => r.status() === 304 && r.url().includes("/v1/tickets?"), {
+      timeout: 40_000,
+    });
+    // A 304 leaves the server with the API's security headers like any answer, and caches privately.
+    const headers = await unchanged.allHeaders();
+    expect(headers["content-security-policy"]).toContain("default-src 'none'");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["cache-control"]).toBe("private, no-cache");
+    expect(headers.etag).toMatch(/^"[\w-]+"$/);
     await page.waitForResponse((r) => r.status() === 304 && r.url().includes("/v1/tickets/counts"), {
       timeout: 40_000,
     });

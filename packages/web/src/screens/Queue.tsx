@@ -65,6 +65,9 @@ function apiQuery(query: URLSearchParams): string {
 export function Queue({ query }: { query: URLSearchParams }) {
   const session = useSession();
   const queryClient = useQueryClient();
+  // The screen is interactive when its first rows (or its empty state) are on screen; it starts
+  // with its first render, before the request its query makes.
+  useState(() => performance.mark("queue-start"));
   const api = apiQuery(query);
   const tickets = useInfiniteQuery({
     queryKey: ["tickets", api],
@@ -85,11 +88,7 @@ export function Queue({ query }: { query: URLSearchParams }) {
   const { sort, desc } = sortOf(query);
   const served = servedSorts(query);
 
-  // The screen is interactive when its first rows (or its empty state) are on screen.
   const marked = useRef(false);
-  useEffect(() => {
-    if (!marked.current) performance.mark("queue-start");
-  }, []);
   useEffect(() => {
     if (tickets.data && !marked.current) {
       marked.current = true;
@@ -105,7 +104,13 @@ export function Queue({ query }: { query: URLSearchParams }) {
       if (event.key === "j") move(1);
       else if (event.key === "k") move(-1);
       else if (event.key === "x") toggleFocused();
-      else if (event.key === "Enter" && items[focusIndex] && target.tagName !== "BUTTON" && target.tagName !== "A") {
+      // Enter on a button or a row's own link does what they do; anywhere else it opens the focused row.
+      else if (
+        event.key === "Enter" &&
+        items[focusIndex] &&
+        target.tagName !== "BUTTON" &&
+        !target.closest(".tickets a")
+      ) {
         const ticket = items[focusIndex]!;
         navigate(ticketLink(ticket.clientId, ticket.id));
       } else return;
