@@ -7,7 +7,7 @@ import { setTicketFieldLabels } from "./field-words";
 import { statusLabel } from "./format";
 import { clientKpiLink, providerKpiLink } from "./kpi";
 import { isId, path as segments, withQuery } from "./paths";
-import { narrowQueue } from "./queue-client";
+import { narrowQueue, servedFilter } from "./queue-client";
 import { Link, match, navigate, useLocation } from "./router";
 import { AcceptInvite, AdminClients, AdminUsers } from "./screens/Admin";
 import { BillingDisputesPage } from "./screens/BillingDisputes";
@@ -77,18 +77,18 @@ function Shell() {
   useEffect(() => {
     if (path === "/") {
       const home = session.staff
-        ? withQuery("/tickets", { view: "mine" })
+        ? withQuery("/tickets", { view: "mine", clientId: servedFilter(session.clients, clientFilter) })
         : withQuery("/tickets", { view: "client", clientId: session.clients[0]?.id ?? "", status: "open" });
       navigate(home, { replace: true });
     }
-  }, [path, session]);
-  const filteredClient = clientFilter !== "all" ? clientFilter : undefined;
-  const visibleClients = session.clients.filter((client) => clientFilter === "all" || client.id === clientFilter);
+  }, [path, session, clientFilter]);
+  const filteredClient = servedFilter(session.clients, clientFilter);
+  const visibleClients = session.clients.filter((client) => !filteredClient || client.id === filteredClient);
   const current = `${path}${query.toString() ? `?${query}` : ""}`;
   const countFor = (clientId: string, status: string) =>
     session.counts?.clients.find((c) => c.clientId === clientId)?.[status] ?? 0;
   const unassigned = (session.counts?.clients ?? [])
-    .filter((c) => clientFilter === "all" || c.clientId === clientFilter)
+    .filter((c) => !filteredClient || c.clientId === filteredClient)
     .reduce((sum, c) => sum + c.unassigned, 0);
   const view = (to: string, label: string, count?: number, testId?: string) => (
     <Link
@@ -202,7 +202,7 @@ function Shell() {
           <select
             aria-label="Client"
             data-testid="client-switcher"
-            value={clientFilter}
+            value={filteredClient ?? "all"}
             onChange={(event) => {
               setClientFilter(event.target.value);
               localStorage.setItem("outdesk.client", event.target.value);

@@ -16,3 +16,8 @@ export function narrowQueue(clientId: string | undefined) {
   query.delete("cursor");
   navigate(`/tickets?${query}`);
 }
+
+/** The switcher's client, if this session may see it (the browser may remember another user's). */
+export function servedFilter(clients: { id: string }[], clientFilter: string): string | undefined {
+  return clients.some((client) => client.id === clientFilter) ? clientFilter : undefined;
+}

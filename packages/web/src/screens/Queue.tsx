@@ -59,7 +59,8 @@ function apiQuery(query: URLSearchParams): string {
 
 /**
  * A ticket view in the order the API serves, live: react-query polls it (and refetches on
- * focus) with conditional requests, so an unchanged queue costs a 304 and no re-render.
+ * focus) with conditional requests, so an unchanged queue costs a 304 and no re-render (the
+ * kept body is the same object, and nothing here reads the fetching state).
  * Keyboard: j / k move, x selects, enter opens; selection and focus survive Back.
  */
 export function Queue({ query }: { query: URLSearchParams }) {
@@ -167,11 +168,6 @@ export function Queue({ query }: { query: URLSearchParams }) {
       <div className="queue-head">
         <h1 data-testid="queue-title">{title(query, session.clientName)}</h1>
         <span className="muted">j / k to move · x to select · enter to open</span>
-        {tickets.isFetching && tickets.data && (
-          <span className="muted queue-live" aria-hidden="true">
-            refreshing…
-          </span>
-        )}
       </div>
       <QueueFilters query={query} />
       {session.staff && selectedTickets.length > 0 && (
