@@ -402,6 +402,34 @@ const spec: IsolationSpec = {
         body: { tickets: [{ clientId: w.ids.clientA1, ticketId: w.ids.ticketA1 }], status: "pending" },
         expect: 403,
       },
+      // The other bulk changes and a bulk merge, from outside: per ticket not_found, nothing moves.
+      {
+        as: "adminB",
+        path: "/v1/tickets/bulk",
+        body: {
+          tickets: [{ clientId: w.ids.clientA1, ticketId: w.ids.ticketA1 }],
+          priority: "low",
+          tier: "L3",
+          reason: "outsider",
+          addTags: ["outsider"],
+        },
+        expect: 200,
+      },
+      {
+        as: "adminB",
+        path: "/v1/tickets/bulk",
+        body: {
+          tickets: [{ clientId: w.ids.clientA1, ticketId: w.ids.ticketA1 }],
+          mergeInto: w.ids.ticketB1,
+        },
+        expect: 200,
+      },
+      {
+        as: "agentA1",
+        path: "/v1/tickets/bulk",
+        body: { tickets: [{ clientId: w.ids.clientA2, ticketId: w.ids.ticketA2 }], mergeInto: w.ids.ticketA1 },
+        expect: 200,
+      },
     ],
     rereads: ticketRereads,
   },
