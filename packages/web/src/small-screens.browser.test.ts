@@ -53,9 +53,24 @@ async function visit(page: Page, path: string) {
 const overflow = (page: Page) =>
   page.evaluate(() => {
     const main = document.querySelector("main")!.getBoundingClientRect();
+    // The outermost elements past the edge, to say what pushes.
+    const past = [...document.querySelectorAll("main *")]
+      .filter((el) => el.getBoundingClientRect().right > Math.min(window.innerWidth, main.right) + 1)
+      .filter(
+        (el) =>
+          !(
+            el.parentElement &&
+            el.parentElement.getBoundingClientRect().right > Math.min(window.innerWidth, main.right) + 1
+          ),
+      )
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
+    const content = document.querySelector("main")!;
     return {
       page: document.documentElement.scrollWidth - window.innerWidth,
-      main: Math.max(0, Math.round(main.right - window.innerWidth)),
+      // The main panel scrolls on its own: sideways it must not (what is past its edge is cut off).
+      main: Math.max(0, Math.round(main.right - window.innerWidth), content.scrollWidth - content.clientWidth),
+      past,
     };
   });
 
@@ -83,7 +98,9 @@ describe("small screens", () => {
       for (const [name, path] of Object.entries(mainScreens())) {
         await visit(page, path);
         const reach = await overflow(page);
-        if (reach.page > 0 || reach.main > 0) wide.push(`${name}: page +${reach.page}px, main +${reach.main}px`);
+        if (reach.page > 0 || reach.main > 0) {
+          wide.push(`${name}: page +${reach.page}px, main +${reach.main}px (${reach.past.join(", ")})`);
+        }
         await page.screenshot({ path: join(screens, `small-${width}-${name}.png`) });
       }
       expect(wide).toEqual([]);
