@@ -236,7 +236,9 @@ function Shell() {
             {view(
               withQuery("/tickets", { view: "mine", clientId: filteredClient }),
               "My tickets",
-              session.counts?.mine,
+              filteredClient
+                ? (session.counts?.clients.find((c) => c.clientId === filteredClient)?.mine ?? 0)
+                : session.counts?.mine,
               "view-mine",
             )}
             {view(

@@ -32,8 +32,9 @@ export const TicketCounts = z
         clientId: z.string(),
         ...Object.fromEntries(Statuses.map((status) => [status, z.number()])),
         unassigned: z.number(),
+        mine: z.number().describe("your active tickets at this client (the switcher's count)"),
       }) as z.ZodObject<
-        Record<"clientId", z.ZodString> & Record<(typeof Statuses)[number] | "unassigned", z.ZodNumber>
+        Record<"clientId", z.ZodString> & Record<(typeof Statuses)[number] | "unassigned" | "mine", z.ZodNumber>
       >,
     ),
     mine: z.number().describe("your active tickets at the clients you serve"),
@@ -298,14 +299,16 @@ export namespace Queue {
   export async function counts(): Promise<TicketCounts> {
     const actor = useTenant();
     const rows = await readStats(actor);
+    const mineAt = mineByClient(actor, rows);
     const clients = [...clientTotals(actor, rows)].map(([clientId, totals]) => ({
       clientId,
       ...(Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, Math.max(0, v)])) as Record<
         Status | "unassigned",
         number
       >),
+      mine: Math.max(0, mineAt.get(clientId) ?? 0),
     }));
-    const mine = [...mineByClient(actor, rows).values()].reduce((sum, n) => sum + n, 0);
+    const mine = [...mineAt.values()].reduce((sum, n) => sum + n, 0);
     return { clients, mine: Math.max(0, mine) };
   }
 }

@@ -229,6 +229,18 @@ describe("conditional views and counts", () => {
   });
 });
 
+describe("counts", () => {
+  it("count your active tickets per client as well as in all", async () => {
+    const a1 = world.ids.clientA1;
+    const id = await createTicket(admin, a1, "Mine at a1");
+    expectStatus(await call(agent, "POST", path(a1, id, "/take"), {}), 200);
+    const counts = expectStatus(await call(agent, "GET", "/v1/tickets/counts"), 200).body;
+    expect(counts.clients.map((c: { clientId: string }) => c.clientId)).toEqual([a1]);
+    expect(counts.clients[0].mine).toBeGreaterThanOrEqual(1);
+    expect(counts.clients[0].mine).toBe(counts.mine);
+  });
+});
+
 describe("sort orders the indexes serve", () => {
   it("orders client and all views by update or SLA due time, either way, and refuses the rest naming sort", async () => {
     const a2 = world.ids.clientA2;
