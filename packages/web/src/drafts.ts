@@ -45,6 +45,22 @@ function write(key: string, draft: Draft | null) {
   }
 }
 
+/** Drafts untouched this long are dropped when the console loads: the browser's storage stays small. */
+const KEEP_MS = 30 * 86_400_000;
+
+function prune(now = Date.now()) {
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (!key.startsWith(`${PREFIX}.`)) continue;
+      const draft = read(key);
+      if (!draft || now - Date.parse(draft.savedAt) > KEEP_MS) localStorage.removeItem(key);
+    }
+  } catch {
+    // Storage denied: nothing to prune.
+  }
+}
+prune();
+
 /** Whether the user has an unsent draft on a ticket (a marker for lists and the leave warning). */
 export function draftExists(key: string): boolean {
   return hasText(read(key));
