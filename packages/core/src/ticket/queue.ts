@@ -292,9 +292,6 @@ export namespace Queue {
     };
   });
 
-  export const list = async (input: z.input<typeof ListInput>): Promise<Page<TicketSummary>> =>
-    (await view(input)).page;
-
   /** Counts for the sidebar: every counter of the provider in one Query, cut to what you may see. */
   export async function counts(): Promise<TicketCounts> {
     const actor = useTenant();
