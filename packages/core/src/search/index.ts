@@ -4,12 +4,15 @@ import { Outdesk } from "../dynamo";
 import { InvalidField, NotFound } from "../error";
 import { fn } from "../fn";
 import { Statuses } from "../ticket/constants";
-import { type Hit, highlightsOf, searchIndex } from "./engine";
+import { type Hit, highlightsOf, searchIndexes } from "./engine";
 import { segmentOf } from "./segment";
 import { documentsOf } from "./store";
 
-export { compact, indexChanges, type StreamRecord } from "./indexer";
+export { documentOf, type SearchDocument } from "./document";
+export { emptyIndex, MAX_SCORED, searchIndex } from "./engine";
+export { COMPACT_AFTER, compact, indexChanges, type StreamRecord } from "./indexer";
 export { dropSegments } from "./segment";
+export { saveSnapshot } from "./store";
 
 /** A day (UTC) or an instant; `to` as a day includes the whole day. */
 const Instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
@@ -89,12 +92,8 @@ export namespace Search {
     const clientIds = await clientsToSearch(actor, clientId);
     const filter = (hit: Hit) =>
       (!status || hit.status === status) && (!start || hit.createdAt >= start) && (!end || hit.createdAt <= end);
-    const hits = (
-      await Promise.all(
-        clientIds.map(async (id) => searchIndex(await segmentOf(actor.providerId, id), q, { internal, filter })),
-      )
-    )
-      .flat()
+    const indexes = await Promise.all(clientIds.map((id) => segmentOf(actor.providerId, id)));
+    const hits = searchIndexes(indexes, q, { internal, filter })
       .sort((a, b) => b.score - a.score || (a.updatedAt < b.updatedAt ? 1 : -1))
       .slice(0, limit);
     const texts = new Map<string, Awaited<ReturnType<typeof documentsOf>>>();
