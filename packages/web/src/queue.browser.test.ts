@@ -280,11 +280,11 @@ describe("the queue screen", () => {
     const unchanged = await page.waitForResponse((r) => r.status() === 304 && r.url().includes("/v1/tickets?"), {
       timeout: 40_000,
     });
-    // A 304 leaves the server with the API's security headers like any answer, and caches privately.
+    // A 304 leaves the server with the API's security headers like any answer, and is never stored.
     const headers = await unchanged.allHeaders();
     expect(headers["content-security-policy"]).toContain("default-src 'none'");
     expect(headers["x-content-type-options"]).toBe("nosniff");
-    expect(headers["cache-control"]).toBe("private, no-cache");
+    expect(headers["cache-control"]).toBe("no-store");
     expect(headers.etag).toMatch(/^"[\w-]+"$/);
     await page.waitForResponse((r) => r.status() === 304 && r.url().includes("/v1/tickets/counts"), {
       timeout: 40_000,

@@ -24,11 +24,12 @@ const conditionalHeaders = {
 
 /**
  * Views and counts answer with an entity tag; a poll that sends it back gets a bodiless 304
- * while nothing changed. `private, no-cache`: kept by the one browser, revalidated every time.
+ * while nothing changed. `no-store`: the console keeps the body in memory (api.ts getConditional),
+ * never the browser's disk cache, and sends the tag itself.
  */
 function conditional(c: Context, etag: string): boolean {
   c.header("ETag", etag);
-  c.header("Cache-Control", "private, no-cache");
+  c.header("Cache-Control", "no-store");
   const sent = c.req.header("if-none-match");
   return sent?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag) ?? false;
 }

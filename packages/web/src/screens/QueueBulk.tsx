@@ -147,6 +147,7 @@ export function QueueBulk({
           <label className="inline">
             Reason
             <input
+              className="bulk-text"
               data-testid="bulk-reason"
               value={reason}
               placeholder="why the tier changes"
@@ -157,6 +158,7 @@ export function QueueBulk({
         <label className="inline">
           Add tags
           <input
+            className="bulk-text"
             data-testid="bulk-add-tags"
             value={addTags}
             placeholder="tag, tag"
@@ -166,6 +168,7 @@ export function QueueBulk({
         <label className="inline">
           Remove tags
           <input
+            className="bulk-text"
             data-testid="bulk-remove-tags"
             value={removeTags}
             placeholder="tag, tag"
