@@ -45,8 +45,8 @@ beforeAll(async () => {
 
 async function visit(page: Page, path: string) {
   await page.goto(`${env.stack.url}${path}`);
-  await page.waitForSelector("main h1, main [role=alert]", { timeout: 20_000 });
-  await page.waitForFunction(() => document.querySelectorAll(".spinner").length === 0, null, { timeout: 20_000 });
+  await page.waitForSelector("main h1, main [role=alert]", { timeout: 45_000 });
+  await page.waitForFunction(() => document.querySelectorAll(".spinner").length === 0, null, { timeout: 45_000 });
 }
 
 /** How far the page and the main panel reach past the viewport's right edge (0 when they fit). */

@@ -218,6 +218,7 @@ function Addresses({
                         <>
                           <input
                             name="code"
+                            aria-label={`Verification code for ${item.address}`}
                             placeholder="XXXX-XXXX"
                             autoComplete="one-time-code"
                             maxLength={12}
@@ -270,6 +271,7 @@ function Addresses({
       <form className="inline-form" onSubmit={submit} aria-label="Add address">
         <input
           name="newAddress"
+          aria-label="Support address to add"
           type="email"
           required
           placeholder="help@client.example"

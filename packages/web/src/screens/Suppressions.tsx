@@ -167,6 +167,7 @@ function AddSuppression({ onAdd }: { onAdd: (address: string, detail?: string) =
     <form className="inline-form" onSubmit={submit} aria-label="Suppress an address">
       <input
         name="suppressAddress"
+        aria-label="Address to suppress"
         type="email"
         placeholder="address@example.com"
         required
@@ -176,6 +177,7 @@ function AddSuppression({ onAdd }: { onAdd: (address: string, detail?: string) =
       />
       <input
         name="suppressDetail"
+        aria-label="Why it is suppressed"
         placeholder="Why (optional)"
         maxLength={500}
         value={detail}
