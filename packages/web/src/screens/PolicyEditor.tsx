@@ -14,6 +14,7 @@ import {
   type WaitingStatus,
   waitingStatuses,
 } from "../sla";
+import { normalizeTagsText } from "../tags";
 
 /**
  * One SLA policy as the form holds it (numbers as typed, empty meaning "not measured"), the
@@ -263,7 +264,7 @@ export function PolicyEditor({
             data-testid="policy-tags"
             placeholder="e.g. vip, outage"
             value={draft.tags}
-            onChange={(e) => set({ tags: e.target.value })}
+            onChange={(e) => set({ tags: normalizeTagsText(e.target.value) })}
           />
           <FieldIssue problem={problem} at={at("match", "tags")} deep />
         </label>
