@@ -264,7 +264,9 @@ describe("the email channel, end to end", () => {
     for (const view of ['[data-testid="view-unassigned"]', "text=All open"]) {
       await page.click(view);
       await page.waitForSelector('[data-testid="ticket-row"]');
-      const subjects = await page.locator('[data-testid="ticket-row"] td:nth-child(2) a').allTextContents();
+      const subjects = await page
+        .locator('[data-testid="ticket-row"] [data-testid="subject-cell"] a')
+        .allTextContents();
       expect(subjects.filter((s) => s.includes(run))).toEqual([subject]);
     }
     expect(await problems()).toEqual([]);

@@ -210,7 +210,9 @@ describe("hostile mail in the console", () => {
         async () => {
           await page.reload();
           await page.waitForSelector('[data-testid="ticket-row"]');
-          const subjects = await page.locator('[data-testid="ticket-row"] td:nth-child(2) a').allTextContents();
+          const subjects = await page
+            .locator('[data-testid="ticket-row"] [data-testid="subject-cell"] a')
+            .allTextContents();
           return hostile.filter((name) => !subjects.includes(corpus[name].subject));
         },
         { timeout: 30_000, interval: 500 },
@@ -223,8 +225,8 @@ describe("hostile mail in the console", () => {
         has: page.getByRole("link", { name: subject, exact: true }),
       });
       expect(await row.count(), name).toBe(1);
-      expect(await row.locator("td:nth-child(2) a").textContent()).toBe(subject);
-      expect(await row.locator("td:nth-child(3)").textContent()).toBe(from.name || from.address);
+      expect(await row.locator('[data-testid="subject-cell"] a').textContent()).toBe(subject);
+      expect(await row.locator('[data-testid="requester-cell"]').textContent()).toBe(from.name || from.address);
     }
     expect(await page.locator("table.tickets img, table.tickets script, table.tickets svg").count()).toBe(0);
     await page.waitForTimeout(300);

@@ -248,7 +248,7 @@ export function Queue({ query }: { query: URLSearchParams }) {
                       <bdi>{session.clientName(ticket.clientId)}</bdi>
                     </td>
                   )}
-                  <td>
+                  <td data-testid="subject-cell">
                     <Link to={ticketLink(ticket.clientId, ticket.id)}>
                       <bdi>{ticket.subject}</bdi>
                     </Link>
@@ -256,7 +256,7 @@ export function Queue({ query }: { query: URLSearchParams }) {
                       <span className="tags-inline">{ticket.tags.map((tag) => `#${isolate(tag)}`).join(" ")}</span>
                     )}
                   </td>
-                  <td>
+                  <td data-testid="requester-cell">
                     <bdi>{ticket.requester.name ?? ticket.requester.email}</bdi>
                   </td>
                   <td>
