@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, expectStatus, type Persona } from "../../../../test/api";
 import { buildWorld, createTicket, type World } from "../../../../test/world";
+import { type Sort, servedSorts } from "../../../web/src/queue-sorts";
 
 /** The queue screen's API: bulk changes and merges, conditional views and counts, sort orders. */
 let world: World;
@@ -270,6 +271,29 @@ describe("sort orders the indexes serve", () => {
       const reply = await call(admin, "GET", `/v1/tickets?${query}`);
       expect(reply.status, query).toBe(400);
       expect(reply.body.issues[0].path, query).toEqual(["sort"]);
+    }
+  });
+
+  it("agrees with the console on which orders each view takes (queue-sorts.ts)", async () => {
+    const combos: Record<string, string>[] = [];
+    for (const view of ["client", "all"]) {
+      const facets: Record<string, string>[] = [
+        {},
+        { priority: "urgent" },
+        { tag: "x" },
+        { assigneeId: world.ids.agentA1 },
+      ];
+      for (const facet of facets) {
+        combos.push({ view, status: "new", ...(view === "client" ? { clientId: world.ids.clientA1 } : {}), ...facet });
+      }
+    }
+    combos.push({ view: "mine" }, { view: "unassigned" });
+    for (const combo of combos) {
+      for (const sort of ["updated", "due", "number", "created"]) {
+        const query = new URLSearchParams({ ...combo, sort });
+        const reply = await call(admin, "GET", `/v1/tickets?${query}`);
+        expect(reply.status, `${query}`).toBe(servedSorts(query).includes(sort as Sort) ? 200 : 400);
+      }
     }
   });
 
