@@ -223,7 +223,11 @@ function Shell() {
         <Link to="/new" className="button primary" data-testid="new-ticket">
           New ticket
         </Link>
-        <span className="user" data-testid="current-user">
+        <span
+          className="user"
+          data-testid="current-user"
+          title={`${session.me.user?.name ?? "API key"} · ${session.me.actor.role.replace("_", " ")}`}
+        >
           <bdi>{session.me.user?.name ?? "API key"}</bdi> · {session.me.actor.role.replace("_", " ")}
         </span>
         <button type="button" className="link-button" onClick={() => void logout()}>

@@ -143,14 +143,14 @@ export function AdminClients() {
                 </tr>
               ) : (
                 <tr key={client.id} data-testid="client-row" data-prefix={client.ticketPrefix}>
-                  <td>
+                  <td className="user-text">
                     <strong>
                       <bdi>{client.name}</bdi>
                     </strong>{" "}
                     <bdi className="muted">{client.slug}</bdi>
                   </td>
                   <td className="mono">{client.ticketPrefix}</td>
-                  <td>{client.supportAddresses.map(isolate).join(", ") || "—"}</td>
+                  <td className="user-text">{client.supportAddresses.map(isolate).join(", ") || "—"}</td>
                   <td>
                     <bdi>{client.timeZone}</bdi>
                   </td>

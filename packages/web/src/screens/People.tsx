@@ -178,7 +178,7 @@ export function AdminUsers() {
                 </tr>
               ) : (
                 <tr key={user.id} data-testid="user-row" data-email={user.email}>
-                  <td>
+                  <td className="user-text">
                     <strong>
                       <bdi>{user.name}</bdi>
                     </strong>{" "}
