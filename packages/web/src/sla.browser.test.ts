@@ -207,7 +207,8 @@ describe("business calendars and SLA in the console", () => {
     // A public reply stops the first-reply clock: met.
     await page.fill('[data-testid="composer-text"]', "We are on our way with an extinguisher.");
     await page.click('[data-testid="composer-send"]');
-    await expect.poll(() => cycle.getAttribute("data-state")).toBe("stopped");
+    // The reply, the ticket's refetch and the panel's render: seconds on a loaded machine.
+    await expect.poll(() => cycle.getAttribute("data-state"), { timeout: 15_000 }).toBe("stopped");
 
     // Agents read the client's policies without editing them.
     await page.click('[data-testid="sla-GLOBEX"]');
