@@ -27,7 +27,8 @@ const BEAT_MS = 10_000;
  * A failed beat (offline) keeps the last answer; the next one tries again.
  */
 export function usePresence(path: string, state: "viewing" | "typing", internal: boolean) {
-  const [others, setOthers] = useState<Presence[]>([]);
+  /** null until the first beat answers: the ticket page's own list stands in until then. */
+  const [others, setOthers] = useState<Presence[] | null>(null);
   const [version, setVersion] = useState<number | null>(null);
   const latest = useRef({ state, internal });
   latest.current = { state, internal };

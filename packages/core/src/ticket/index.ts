@@ -27,6 +27,7 @@ import { BulkResult as BulkResultSchema, bulkUpdate as runBulk } from "./bulk";
 import { NO_DUE_TIME, UNASSIGNED } from "./constants";
 import { canTransition, type Status, statsDelta, statusAfterRequesterReply, transitions } from "./lifecycle";
 import { auditTrail, type MessageItem, type TicketItem, type TicketPage, toMessageInfo, toTicketInfo } from "./model";
+import { visiblePresence } from "./presence-view";
 import {
   BulkInput,
   CreateInput,
@@ -192,7 +193,7 @@ async function messageDraft(
 /** Hides what client admins must never see: internal notes and events, and how many notes a merge moved. */
 function pageFor(
   actor: TenantActor,
-  { ticket, messages, events, deliveries, timeEntries, olderMessages }: Thread & { ticket: TicketItem },
+  { ticket, messages, events, deliveries, timeEntries, presence, olderMessages }: Thread & { ticket: TicketItem },
 ) {
   const staff = isStaff(actor);
   const withoutNotes = (value: unknown) => {
@@ -211,6 +212,7 @@ function pageFor(
         to: withoutNotes(event.to),
       })),
     timeEntries: staff ? timeEntries.map(toEntryInfo).sort((a, b) => a.startedAt.localeCompare(b.startedAt)) : [],
+    presence: visiblePresence(presence, actor),
     olderMessages,
   };
   return page;

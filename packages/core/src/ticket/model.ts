@@ -6,6 +6,7 @@ import type { SlaState } from "../sla/clock";
 import { SlaInfo, type SlaRowEntry, slaInfo } from "../sla/view";
 import { NO_DUE_TIME, UNASSIGNED } from "./constants";
 import { TicketFields as F } from "./fields";
+import { PresenceInfo } from "./presence-view";
 import { Attachment, Channel, FieldValue, Priority, Status, TicketType, Tier } from "./schema";
 import type { MessageEntity, TicketEntity, TicketEventEntity } from "./ticket.entity";
 
@@ -159,6 +160,9 @@ export const TicketPage = z
     messages: z.array(MessageInfo),
     events: z.array(EventInfo),
     timeEntries: z.array(TimeEntryInfo).describe("the time logged on the ticket; staff only ([] for client admins)"),
+    presence: z
+      .array(PresenceInfo)
+      .describe("who else has the ticket open, read in the same Query (as GET …/presence answers)"),
     olderMessages: OlderMessages,
   })
   .meta({ id: "TicketPage" });

@@ -1,5 +1,4 @@
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import type { EntityItem } from "electrodb";
 import * as z from "zod";
 import type { TenantActor } from "../actor";
 import { byEntity } from "../common/batch";
@@ -8,11 +7,11 @@ import { NotFound } from "../error";
 import { fn } from "../fn";
 import { Table } from "../table";
 import { TicketFields as F } from "./fields";
-import type { TicketPresenceEntity } from "./presence.entity";
+import { PresenceInfo, type PresenceItem, PresenceState, visiblePresence } from "./presence-view";
 import { ViewKeys } from "./view-keys";
 import { assertTicketVisible } from "./write";
 
-type PresenceItem = EntityItem<TicketPresenceEntity>;
+export { PresenceInfo, PresenceState } from "./presence-view";
 
 /**
  * Seconds a heartbeat keeps its writer present. The console beats every 10 s while the ticket is
@@ -20,27 +19,12 @@ type PresenceItem = EntityItem<TicketPresenceEntity>;
  */
 export const PRESENCE_TTL_SECONDS = 30;
 
-export const PresenceState = z.enum(["viewing", "typing"]);
-
 export const PresenceInput = z
   .strictObject({
     state: PresenceState,
     internal: z.boolean().default(false).describe("typing an internal note (staff only)"),
   })
   .meta({ id: "TicketPresenceUpdate" });
-
-export const PresenceInfo = z
-  .object({
-    userId: z.string(),
-    name: z.string(),
-    staff: z.boolean().describe("the provider's staff (an agent or admin), else a client admin"),
-    state: PresenceState,
-    internal: z.boolean().describe("typing an internal note; never true for client admins to see"),
-    at: z.string().describe("the last heartbeat"),
-    expiresAt: z.string().describe("gone after this unless it beats again"),
-  })
-  .meta({ id: "TicketPresence" });
-export type PresenceInfo = z.infer<typeof PresenceInfo>;
 
 export const PresenceList = z
   .object({
@@ -53,24 +37,9 @@ export const PresenceList = z
 
 const isStaff = (actor: TenantActor) => actor.role !== "client_admin";
 
-/** What a viewer may see of a heartbeat: client admins never learn that an internal note is being written. */
-function toInfo(item: PresenceItem, viewer: TenantActor): PresenceInfo {
-  const hidden = item.internal === true && !isStaff(viewer);
-  return {
-    userId: item.userId,
-    name: item.name,
-    staff: item.staff,
-    state: hidden ? "viewing" : item.state,
-    internal: hidden ? false : item.internal === true,
-    at: item.at,
-    expiresAt: new Date(item.expiresAt * 1000).toISOString(),
-  };
-}
-
 /**
  * The ticket's presence items and whether the ticket exists, in one Query over the ticket's
- * partition from `p#` to the ticket's own sort key `t` (its version too). TTL deletes lazily: expired items are
- * left out here.
+ * partition from `p#` to the ticket's own sort key `t` (its version too).
  */
 async function readPresence(actor: TenantActor, clientId: string, ticketId: string) {
   const { QueryCommand } = Dynamo.commands();
@@ -78,7 +47,7 @@ async function readPresence(actor: TenantActor, clientId: string, ticketId: stri
     new QueryCommand({
       TableName: Dynamo.table(),
       KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
-      // The ticket item is read for its existence only.
+      // The ticket item is read for its existence and version only.
       ProjectionExpression: `#pk, #sk, #e, #v, userId, #name, staff, #state, internal, #at, expiresAt, ${F.version}, ${F.updatedAt}`,
       ExpressionAttributeNames: {
         "#pk": Table.partitionKey,
@@ -100,9 +69,8 @@ async function readPresence(actor: TenantActor, clientId: string, ticketId: stri
   const ticket = rows.find((row) => row[Table.sortKey] === ViewKeys.ticketSort);
   if (!ticket) throw NotFound("Ticket");
   const parsed = Outdesk.entities.ticketPresence.parse(byEntity(rows)("ticketPresence")).data as PresenceItem[];
-  const now = Date.now() / 1000;
   return {
-    items: parsed.filter((item) => item.expiresAt > now),
+    items: parsed,
     ticket: { version: ticket[F.version] as number, updatedAt: ticket[F.updatedAt] as string },
   };
 }
@@ -114,7 +82,7 @@ export namespace Presence {
   export const list = fn(ids, async ({ clientId, ticketId }) => {
     const actor = assertTicketVisible(clientId);
     const { items, ticket } = await readPresence(actor, clientId, ticketId);
-    return { items: items.filter((item) => item.userId !== actor.id).map((item) => toInfo(item, actor)), ticket };
+    return { items: visiblePresence(items, actor), ticket };
   });
 
   /**
@@ -125,7 +93,6 @@ export namespace Presence {
   export const beat = fn(PresenceInput.extend(ids.shape), async ({ clientId, ticketId, state, internal }) => {
     const actor = assertTicketVisible(clientId);
     const { items, ticket } = await readPresence(actor, clientId, ticketId);
-    const others = items.filter((item) => item.userId !== actor.id);
     const now = new Date();
     await Outdesk.entities.ticketPresence
       .put({
@@ -142,6 +109,6 @@ export namespace Presence {
         expiresAt: Math.ceil(now.getTime() / 1000) + PRESENCE_TTL_SECONDS,
       })
       .go({ response: "none" });
-    return { items: others.map((item) => toInfo(item, actor)), ticket };
+    return { items: visiblePresence(items, actor), ticket };
   });
 }

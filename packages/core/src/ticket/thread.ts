@@ -8,6 +8,7 @@ import { Dynamo, Outdesk } from "../dynamo";
 import type { OutboundItem } from "../email/model";
 import { Table } from "../table";
 import type { EventItem, MessageItem, TicketItem } from "./model";
+import type { PresenceItem } from "./presence-view";
 import { ViewKeys } from "./view-keys";
 
 /**
@@ -73,6 +74,7 @@ function parse(items: Record<string, unknown>[]) {
     events: (entities.ticketEvent.parse(of("ticketEvent")).data as EventItem[]).reverse(),
     deliveries: entities.outboundMail.parse(of("outboundMail")).data as OutboundItem[],
     timeEntries: entities.timeEntry.parse(of("timeEntry")).data as TimeEntryItem[],
+    presence: entities.ticketPresence.parse(of("ticketPresence")).data as PresenceItem[],
   };
 }
 
@@ -87,6 +89,8 @@ export interface Thread {
   deliveries: OutboundItem[];
   /** Time entries (sort keys `w#…`, read with the ticket). */
   timeEntries: TimeEntryItem[];
+  /** Heartbeats of who has the ticket open (sort keys `p#…`, read with the ticket). */
+  presence: PresenceItem[];
   /** A cursor to the older messages, when the page stopped short of the first. */
   olderMessages: string | null;
 }

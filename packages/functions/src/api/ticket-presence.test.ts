@@ -57,9 +57,11 @@ describe("ticket presence", () => {
     const after = expectStatus(await call(agent, "PUT", path, { state: "typing" }), 200);
     expect(after.body.ticket.version).toBe(version + 1);
     expect(seen.body.items[0]).toMatchObject({ userId: world.ids.adminA, state: "typing", internal: false });
-    // The ticket page still reads as before: presence items do not show up in it.
+    // The ticket page carries the same, read in its one Query; its thread is untouched by the items.
     const page = expectStatus(await call(agent, "GET", `/v1/clients/${world.ids.clientA1}/tickets/${ticketId}`), 200);
-    expect(JSON.stringify(page.body)).not.toContain("presence");
+    expect(page.body.presence).toMatchObject([{ userId: world.ids.adminA, state: "typing", internal: false }]);
+    expect(page.body.messages.map((m: { bodyText: string }) => m.bodyText)).toEqual(["Presence: please help.", "Hi"]);
+    expect(page.body.events.map((e: { field: string }) => e.field)).not.toContain("presence");
   });
 
   it("hides an agent's typing of an internal note from client admins", async () => {
@@ -71,6 +73,12 @@ describe("ticket presence", () => {
     const clientView = expectStatus(await call(boss, "GET", path), 200);
     expect(clientView.body.items).toMatchObject([{ userId: world.ids.agentA1, state: "viewing", internal: false }]);
     expect(JSON.stringify(clientView.body)).not.toContain('"internal":true');
+    const clientPage = expectStatus(
+      await call(boss, "GET", `/v1/clients/${world.ids.clientA1}/tickets/${ticketId}`),
+      200,
+    );
+    expect(clientPage.body.presence).toMatchObject([{ userId: world.ids.agentA1, state: "viewing", internal: false }]);
+    expect(JSON.stringify(clientPage.body.presence)).not.toContain('"internal":true');
     // A client admin cannot claim to write a note.
     expectStatus(await call(boss, "PUT", path, { state: "typing", internal: true }), 200);
     const bossSeen = expectStatus(await call(admin, "GET", path), 200);
@@ -98,6 +106,8 @@ describe("ticket presence", () => {
       })
       .go();
     expect(expectStatus(await call(admin, "GET", presence(world.ids.clientA1, ticketId)), 200).body.items).toEqual([]);
+    const page = expectStatus(await call(admin, "GET", `/v1/clients/${world.ids.clientA1}/tickets/${ticketId}`), 200);
+    expect(page.body.presence).toEqual([]);
   });
 
   it("answers 404 for another tenant's or client's ticket and writes nothing there", async () => {

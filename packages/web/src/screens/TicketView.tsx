@@ -231,7 +231,7 @@ export function TicketView({ clientId, ticketId }: { clientId: string; ticketId:
         setPage={setPage}
         path={path}
         clientId={clientId}
-        others={presence.others}
+        others={presence.others ?? page.presence ?? []}
         notice={noticeBox}
         change={change}
       >

@@ -1,5 +1,6 @@
 import type { AttachmentRef } from "../attachments";
 import type { MailInfo } from "../mail";
+import type { Presence } from "../presence";
 import type { SlaInfo } from "../sla";
 import type { TimeEntry as TimeEntryInfo } from "../time";
 import type { TicketSummary } from "./Queue";
@@ -54,6 +55,8 @@ export interface Page {
   events: TicketEvent[];
   /** Staff only ([] for client admins). */
   timeEntries?: TimeEntryInfo[];
+  /** Who else had the ticket open when the page was read (the heartbeats keep it current). */
+  presence?: Presence[];
 }
 
 /**
