@@ -150,7 +150,7 @@ export function MergePanel({
               <li key={candidate.id}>
                 <button
                   type="button"
-                  className="link-button"
+                  className="link-button merge-result"
                   disabled={candidate.status === "closed"}
                   onClick={() => setTarget(candidate)}
                 >

@@ -28,6 +28,7 @@ function SubjectEditor({ subject, change, onDone }: { subject: string; change: C
     <form className="subject-edit" onSubmit={submit}>
       <input
         aria-label="Subject"
+        className="subject-input"
         data-testid="subject-input"
         value={value}
         maxLength={250}
