@@ -6,6 +6,7 @@ import { benchStack, printTable } from "./harness";
 import { inboundReport, printInbound } from "./inbound";
 import { overheadRows, printOverhead } from "./overhead";
 import { requestsPerOperation } from "./requests-per-operation";
+import { printSearch, searchReport } from "./search";
 import { printSla, slaReport } from "./sla";
 import { printViews, viewsAtScale } from "./views";
 
@@ -20,6 +21,7 @@ try {
   printInbound(await inboundReport());
   printCalendar(calendarReport());
   printBilling(await billingReport());
+  printSearch(await searchReport());
   // Last: it sweeps the SLA index every tenant shares, the earlier benches' tickets included.
   printSla(await slaReport());
 } finally {
