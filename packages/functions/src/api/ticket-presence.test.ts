@@ -126,6 +126,20 @@ describe("ticket presence", () => {
     expect(others.map((i: { userId: string }) => i.userId)).not.toContain(world.ids.adminB);
   });
 
+  it("costs one Query and one PutItem per heartbeat, one Query per read", async () => {
+    const ticketId = await createTicket(admin, world.ids.clientA1, "Presence cost");
+    const path = presence(world.ids.clientA1, ticketId);
+    // Warm: the first request of a session may read it.
+    expectStatus(await call(agent, "PUT", path, { state: "viewing" }), 200);
+    const beat = await Dynamo.measure(() => call(agent, "PUT", path, { state: "typing" }));
+    const read = await Dynamo.measure(() => call(agent, "GET", path));
+    expect(beat.requests).toBe(2);
+    expect(read.requests).toBe(1);
+    // Measured here: 0.5 RCU and 1 WCU a beat, 0.5 RCU a read (the items are small).
+    expect(beat.writeUnits).toBe(1);
+    expect(beat.readUnits).toBeLessThanOrEqual(1);
+  });
+
   it("refuses bad input naming the field", async () => {
     const path = presence(world.ids.clientA1, world.ids.ticketA1);
     const bad = expectStatus(await call(agent, "PUT", path, { state: "dancing" }), 400);
