@@ -81,6 +81,17 @@ const unlabelledFields = (page: Page) =>
       .map((el) => `${el.tagName.toLowerCase()}[name=${el.name || "?"}][placeholder=${el.placeholder || ""}]`),
   );
 
+/** What the page shows now: its serious violations and fields without a label, as lines. */
+async function auditHere(page: Page, name: string): Promise<string[]> {
+  await page.waitForFunction(() => document.querySelectorAll(".spinner").length === 0, null, { timeout: 45_000 });
+  const found: string[] = [];
+  const violations = await seriousViolations(page);
+  if (violations.length > 0) found.push(describeViolations(name, violations));
+  const unlabelled = await unlabelledFields(page);
+  if (unlabelled.length > 0) found.push(`${name}: fields named only by a placeholder: ${unlabelled.join(", ")}`);
+  return found;
+}
+
 /** Visits each screen and collects its violations and its title; fails with all of them listed. */
 async function audit(page: Page, who: string, paths: Record<string, string>) {
   const found: string[] = [];
@@ -155,14 +166,7 @@ describe("accessibility (axe-core, WCAG 2 A/AA)", () => {
 
     // Forms a click opens: a client's editor, its mail settings and SLA policies, a role editor.
     const opened: string[] = [];
-    const check = async (name: string) => {
-      await page.waitForFunction(() => document.querySelectorAll(".spinner").length === 0, null, { timeout: 45_000 });
-      const violations = await seriousViolations(page);
-      if (violations.length > 0) opened.push(describeViolations(`admin ${name}`, violations));
-      const unlabelled = await unlabelledFields(page);
-      if (unlabelled.length > 0)
-        opened.push(`admin ${name}: fields named only by a placeholder: ${unlabelled.join(", ")}`);
-    };
+    const check = async (name: string) => opened.push(...(await auditHere(page, `admin ${name}`)));
     await visit(page, "/admin/clients");
     const acmeRow = page.locator('[data-testid="client-row"][data-prefix="ACME"]');
     await acmeRow.getByRole("button", { name: "Edit" }).click();
@@ -202,6 +206,14 @@ describe("accessibility (axe-core, WCAG 2 A/AA)", () => {
       clientKpis: `/clients/${ids.acme}/kpis`,
       search: "/search?q=printer",
     });
+    // The queue's focused row is told to screen readers (aria-current), and the bulk bar that
+    // ticking a row opens passes too.
+    await visit(page, `/tickets?view=client&clientId=${ids.acme}&status=new`);
+    await page.keyboard.press("j");
+    await expect.poll(() => page.locator('tr[aria-current="true"]').count()).toBe(1);
+    await page.locator('[data-testid="ticket-row"] input[type="checkbox"]').first().check();
+    await page.locator(".bulk-bar").waitFor();
+    expect(await auditHere(page, "agent bulk bar")).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 300_000);
