@@ -180,6 +180,7 @@ function searchAnd(
   prefix: PrefixRule,
   fields: readonly string[],
   filter: ((hit: Hit) => boolean) | undefined,
+  limit: number,
 ): Hit[] {
   const internals = index as unknown as Internals;
   const fieldBoost: number[] = [];
@@ -208,8 +209,11 @@ function searchAnd(
       if (!matched.has(doc) && internals._documentIds.has(doc) && others.every((list) => holds(list, doc)))
         matched.add(doc);
   const docs = matched.size > MAX_SCORED ? [...matched].sort((a, b) => b - a).slice(0, MAX_SCORED) : matched;
-  const hits: Hit[] = [];
+  // Scores first; result objects only for the best `limit` (building them was most of the cost).
+  const scored: { doc: number; score: number; terms: string[] }[] = [];
   for (const doc of docs) {
+    const stored = internals._storedFields.get(doc) ?? {};
+    if (filter && !filter(stored as Hit)) continue;
     let score = 0;
     const terms: string[] = [];
     const lengths = internals._fieldLength.get(doc) ?? [];
@@ -221,17 +225,33 @@ function searchAnd(
         score += factor * (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + BM25.b * length)));
         if (!terms.includes(term)) terms.push(term);
       }
-    const hit = {
-      ...(internals._storedFields.get(doc) ?? {}),
-      id: internals._documentIds.get(doc),
-      score,
-      terms,
-      queryTerms: words,
-      match: {},
-    } as unknown as Hit;
-    if (!filter || filter(hit)) hits.push(hit);
+    scored.push({ doc, score, terms });
   }
+  const hits = scored
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map(
+      ({ doc, score, terms }) =>
+        ({
+          ...(internals._storedFields.get(doc) ?? {}),
+          id: internals._documentIds.get(doc),
+          score,
+          terms,
+          queryTerms: words,
+          match: {},
+        }) as unknown as Hit,
+    );
   return hits;
+}
+
+/** The most results a search returns (the API's `limit` is at most this). */
+export const MAX_LIMIT = 50;
+
+export interface SearchIndexOptions {
+  internal: boolean;
+  filter?: (hit: Hit) => boolean;
+  /** Results wanted (best first); MAX_LIMIT by default. */
+  limit?: number;
 }
 
 const tokenizeParts = (text: string) => text.match(WORD) ?? [];
@@ -242,11 +262,7 @@ const tokenizeParts = (text: string) => text.match(WORD) ?? [];
  * then compound words by their parts; then words of five letters or more forgive a typo; then
  * any word will do (OR).
  */
-export function searchIndex(
-  index: MiniSearch<SearchDocument>,
-  query: string,
-  options: { internal: boolean; filter?: (hit: Hit) => boolean },
-): Hit[] {
+export function searchIndex(index: MiniSearch<SearchDocument>, query: string, options: SearchIndexOptions): Hit[] {
   return searchIndexes([index], query, options);
 }
 
@@ -254,8 +270,9 @@ export function searchIndex(
 export function searchIndexes(
   indexes: MiniSearch<SearchDocument>[],
   query: string,
-  options: { internal: boolean; filter?: (hit: Hit) => boolean },
+  options: SearchIndexOptions,
 ): Hit[] {
+  const limit = options.limit ?? MAX_LIMIT;
   const base: SearchOptions = {
     fields: options.internal ? [...indexedFields] : publicFields,
     boost,
@@ -282,9 +299,10 @@ export function searchIndexes(
   };
   const hasCompound = words.length !== parts.length;
   const steps: ((index: MiniSearch<SearchDocument>) => Hit[] | undefined)[] = [
-    (index) => searchAnd(index, words, narrow(index), fields, options.filter),
-    (index) => (narrow(index) === lastWord ? undefined : searchAnd(index, words, lastWord, fields, options.filter)),
-    (index) => (hasCompound ? searchAnd(index, parts, lastWord, fields, options.filter) : undefined),
+    (index) => searchAnd(index, words, narrow(index), fields, options.filter, limit),
+    (index) =>
+      narrow(index) === lastWord ? undefined : searchAnd(index, words, lastWord, fields, options.filter, limit),
+    (index) => (hasCompound ? searchAnd(index, parts, lastWord, fields, options.filter, limit) : undefined),
     (index) => index.search(query, { ...base, prefix: lastWord, tokenize: tokenizeParts, fuzzy: fuzziness }) as Hit[],
     (index) =>
       index.search(query, {

@@ -93,7 +93,7 @@ export namespace Search {
     const filter = (hit: Hit) =>
       (!status || hit.status === status) && (!start || hit.createdAt >= start) && (!end || hit.createdAt <= end);
     const indexes = await Promise.all(clientIds.map((id) => segmentOf(actor.providerId, id)));
-    const hits = searchIndexes(indexes, q, { internal, filter })
+    const hits = searchIndexes(indexes, q, { internal, filter, limit })
       .sort((a, b) => b.score - a.score || (a.updatedAt < b.updatedAt ? 1 : -1))
       .slice(0, limit);
     const texts = new Map<string, Awaited<ReturnType<typeof documentsOf>>>();
