@@ -80,6 +80,17 @@ describe("errors in words", () => {
     const [, clientId, ticketId] = /\/clients\/([^/]+)\/tickets\/([^/?]+)/.exec(page.url())!;
     const created = await api<{ ticket: { tags: string[] } }>("GET", `/v1/clients/${clientId}/tickets/${ticketId}`);
     expect(created.ticket.tags).toEqual(["vip-customer", "late-fee"]);
+    // The ticket screen's tag field normalises as typed too.
+    await page.locator('[data-testid="add-tag"]').pressSequentially("Needs Callback");
+    expect(await page.inputValue('[data-testid="add-tag"]')).toBe("needs-callback");
+    await page.press('[data-testid="add-tag"]', "Enter");
+    await expect
+      .poll(
+        async () =>
+          (await api<{ ticket: { tags: string[] } }>("GET", `/v1/clients/${clientId}/tickets/${ticketId}`)).ticket.tags,
+        { timeout: 15_000 },
+      )
+      .toEqual(["vip-customer", "late-fee", "needs-callback"]);
     expect(errors).toEqual([]);
     await page.context().close();
   });

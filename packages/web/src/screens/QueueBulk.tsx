@@ -2,6 +2,7 @@ import { useState } from "react";
 import { ApiError, api } from "../api";
 import { priorities, statuses, statusLabel, tiers } from "../format";
 import { useSession } from "../session";
+import { tagsOf } from "../tags";
 import { Options } from "../ui";
 import type { TicketSummary } from "./Queue";
 
@@ -40,12 +41,8 @@ function failureText(message: string): string {
   return label ? `${label}: ${found![2]}` : message;
 }
 
-/** Tags as typed: commas or spaces between them, in lower case as the API keeps them. */
-const tagList = (text: string) =>
-  text
-    .split(/[\s,]+/)
-    .map((tag) => tag.trim().toLowerCase())
-    .filter(Boolean);
+/** Tags as typed: commas or spaces between them, each as the API keeps it (tags.ts). */
+const tagList = (text: string) => [...new Set(text.split(/[\s,]+/).flatMap((part) => tagsOf(part)))];
 
 /**
  * Bulk work on the selected rows: one request (POST /v1/tickets/bulk) sets status, priority,

@@ -5,6 +5,7 @@ import { priorities, statuses, statusLabel, tiers, types } from "../format";
 import { ticketLink, withQuery } from "../paths";
 import { Link } from "../router";
 import { useSession } from "../session";
+import { normalizeTag, tagsOf } from "../tags";
 import { Options, StatusBadge } from "../ui";
 import { ZonedTime } from "../zoned-time";
 import type { TicketSummary } from "./Queue";
@@ -191,7 +192,7 @@ export function StaffPanel({
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              const value = tag.trim().toLowerCase();
+              const value = tagsOf(tag)[0];
               if (!value) return;
               setTag("");
               void change({ addTags: [value] }, { tags: [...ticket.tags, value] }, { label: `adding ${value}` });
@@ -202,7 +203,7 @@ export function StaffPanel({
               aria-label="Add tag"
               placeholder="Add tag, press enter"
               value={tag}
-              onChange={(e) => setTag(e.target.value)}
+              onChange={(e) => setTag(normalizeTag(e.target.value))}
             />
           </form>
         )}
