@@ -57,6 +57,17 @@ export async function demoToken(env: Env, email: string): Promise<string> {
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
+/** An API call with a demo user's token, as tests seed or check what the console shows; throws unless 2xx. */
+export async function demoRequest<T>(env: Env, accessToken: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${env.stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<T>;
+}
+
 /**
  * Signs a demo user in through the login page, collecting console errors and page errors; a
  * refresh's 401 is expected, and the statuses in `allow` are the refusals a test makes on purpose.

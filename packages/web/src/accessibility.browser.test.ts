@@ -4,7 +4,7 @@ import { repoRoot } from "@outdesk/local/paths";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AxeViolation, describeViolations, seriousViolations } from "../../../test/axe";
-import { browserStack, demoLogin, demoToken } from "../../../test/browser";
+import { browserStack, demoLogin, demoRequest, demoToken } from "../../../test/browser";
 
 /**
  * axe-core on every screen of the console, as a provider admin, an agent and a client admin (and
@@ -30,13 +30,7 @@ const ids = {} as Ids;
 
 async function api<T>(method: string, path: string, body?: unknown, as = "admin"): Promise<T> {
   const accessToken = await demoToken(env, `${as === "ops" ? "ops@acme" : `${as}@northwind`}.example`);
-  const response = await fetch(`${env.stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json() as Promise<T>;
+  return demoRequest<T>(env, accessToken, method, path, body);
 }
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { repoRoot } from "@outdesk/local/paths";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeViolations, seriousViolations } from "../../../test/axe";
-import { browserStack, demoLogin, demoToken } from "../../../test/browser";
+import { browserStack, demoLogin, demoRequest, demoToken } from "../../../test/browser";
 
 /**
  * The ticket screen in Chromium on the demo stack. Maya (agent) keeps a reply and a note as
@@ -30,13 +30,7 @@ async function api<T = Record<string, any>>(method: string, path: string, body?:
   const email = as.includes("@") ? as : `${as}@northwind.example`;
   if (!tokens.has(email)) tokens.set(email, demoToken(env, email));
   const accessToken = await tokens.get(email)!;
-  const response = await fetch(`${env.stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json() as Promise<T>;
+  return demoRequest<T>(env, accessToken, method, path, body);
 }
 
 interface Made {
@@ -198,8 +192,13 @@ describe("the ticket screen", () => {
     await shot(page, "ticket-conflict");
     await page.click('[data-testid="notice-action"]');
     await expect.poll(() => page.locator('[data-testid="status"]').inputValue()).toBe("pending");
-    const after = (await api<{ ticket: { status: string; priority: string } }>("GET", ticketApi(state.two.id))).ticket;
-    expect(after).toMatchObject({ status: "pending", priority: "high" });
+    // The field shows the change as it is sent: the saved ticket follows when the PATCH answers.
+    await expect
+      .poll(
+        async () =>
+          (await api<{ ticket: { status: string; priority: string } }>("GET", ticketApi(state.two.id))).ticket,
+      )
+      .toMatchObject({ status: "pending", priority: "high" });
 
     // A reply sent against a stale version: kept, and sent on the fresh ticket with one click.
     await nextBeat(page);

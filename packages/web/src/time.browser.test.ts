@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { repoRoot } from "@outdesk/local/paths";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { browserStack, demoLogin, demoToken } from "../../../test/browser";
+import { browserStack, demoLogin, demoRequest, demoToken } from "../../../test/browser";
 
 /**
  * Time in Chromium on the demo stack: Maya (agent) runs the stopwatch on an Acme ticket through
@@ -21,13 +21,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(screens,
 
 async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown, as = "admin") {
   const accessToken = await demoToken(env, `${as}@northwind.example`);
-  const response = await fetch(`${env.stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json() as Promise<T>;
+  return demoRequest<T>(env, accessToken, method, path, body);
 }
 
 const NOTE = "Called <b>Tom</b> back <img src=x onerror=alert(1)>";

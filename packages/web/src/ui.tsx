@@ -10,8 +10,8 @@ export function useTitle(title: string) {
   }, [title]);
 }
 
-/** Said while the browser is offline: nothing typed is lost, and a retry works once it is back. */
-export function OfflineNote() {
+/** Whether the browser believes it is online, kept current. */
+export function useOnline(): boolean {
   const [online, setOnline] = useState(() => navigator.onLine);
   useEffect(() => {
     const update = () => setOnline(navigator.onLine);
@@ -22,7 +22,12 @@ export function OfflineNote() {
       window.removeEventListener("offline", update);
     };
   }, []);
-  if (online) return null;
+  return online;
+}
+
+/** Said while the browser is offline: nothing typed is lost, and a retry works once it is back. */
+export function OfflineNote() {
+  if (useOnline()) return null;
   return (
     <div className="notice offline-note" role="status" data-testid="offline-note">
       You are offline. What you type stays here; save or retry once the connection is back.

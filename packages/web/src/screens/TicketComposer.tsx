@@ -4,6 +4,7 @@ import { type Draft, useDraft } from "../drafts";
 import { ago, statuses, statusLabel } from "../format";
 import { mailOption, ReplyMailOptions } from "../mail";
 import { useNow } from "../sla";
+import { useOnline } from "../ui";
 import type { Message, Ticket } from "./ticket-page";
 
 export type SendResult = "sent" | "conflict" | "failed";
@@ -16,20 +17,6 @@ export interface ComposerHandle {
 
 /** How long after the last keystroke the others still see you typing. */
 const TYPING_MS = 4000;
-
-function useOnline() {
-  const [online, setOnline] = useState(() => navigator.onLine);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    window.addEventListener("online", update);
-    window.addEventListener("offline", update);
-    return () => {
-      window.removeEventListener("online", update);
-      window.removeEventListener("offline", update);
-    };
-  }, []);
-  return online;
-}
 
 /**
  * The reply and note composer. What is typed is a draft kept in the browser (drafts.ts); the
