@@ -115,10 +115,12 @@ describe("the local twin of SES event publishing", () => {
     expect((item.events as { state: string; detail?: string }[]).at(-1)?.detail).toMatch(
       /^Permanent\/General: 5\.1\.1/,
     );
-    expect(await Suppression.filter(providerId, ["bounce@simulator.amazonses.com"])).toEqual({
-      allowed: [],
-      suppressed: ["bounce@simulator.amazonses.com"],
-    });
+    // The suppression is its own write after the mail's state: wait for it as well.
+    const filtered = await until(async () => {
+      const result = await Suppression.filter(providerId, ["bounce@simulator.amazonses.com"]);
+      return result.suppressed.length > 0 ? result : undefined;
+    }, "the bounce's suppression");
+    expect(filtered).toEqual({ allowed: [], suppressed: ["bounce@simulator.amazonses.com"] });
   });
 
   it("delivers to complaint@simulator.amazonses.com, then reports the complaint", async () => {
@@ -131,9 +133,15 @@ describe("the local twin of SES event publishing", () => {
       ["delivered", "riley@customer.example"],
       ["complained", "complaint@simulator.amazonses.com"],
     ]);
-    const { data } = await Outdesk.entities.suppression
-      .get({ providerId, address: "complaint@simulator.amazonses.com" })
-      .go();
+    const data = await until(
+      async () =>
+        (
+          await Outdesk.entities.suppression
+            .get({ providerId, address: "complaint@simulator.amazonses.com" })
+            .go({ consistent: true })
+        ).data ?? undefined,
+      "the complaint's suppression",
+    );
     expect(data).toMatchObject({ reason: "complaint", mailId: mail.mailId });
     expect((await Suppression.filter(providerId, ["riley@customer.example"])).suppressed).toEqual([]);
   });
