@@ -12,10 +12,10 @@ import { Dynamo, Outdesk } from "../dynamo";
 import { OutdeskError } from "../error";
 import { createId } from "../id";
 import { type PolicySetItem, Sla, setKey } from "../sla";
-import { indexKeys, Table } from "../table";
 import { MAX_MESSAGE_BYTES, takeTicketNumber } from "../ticket";
 import { NO_DUE_TIME, UNASSIGNED } from "../ticket/constants";
 import { type Status, statsDelta, statusAfterRequesterReply } from "../ticket/lifecycle";
+import { ticketIdByNumber } from "../ticket/lookup";
 import type { MessageItem, TicketItem } from "../ticket/model";
 import { type ClientItem, commitPlan, eventCommits, type Plan, statsCommits, tagCommits } from "../ticket/write";
 import { Addresses, type MailRoute } from "./addresses";
@@ -463,27 +463,6 @@ async function findTicket(
     };
   }
   return undefined;
-}
-
-/** gsi8 holds each ticket's number (keys only): the ticket id is the tail of its table key. */
-async function ticketIdByNumber(providerId: string, clientId: string, number: number): Promise<string | undefined> {
-  const { QueryCommand } = Dynamo.commands();
-  const { hashKey, rangeKey } = indexKeys("gsi8");
-  const output = await Dynamo.raw().send(
-    new QueryCommand({
-      TableName: Dynamo.table(),
-      IndexName: "gsi8",
-      KeyConditionExpression: "#h = :h AND #r = :r",
-      ExpressionAttributeNames: { "#h": hashKey, "#r": rangeKey },
-      ExpressionAttributeValues: {
-        ":h": { S: `${providerId}#${clientId}` },
-        ":r": { S: `#${String(number).padStart(8, "0")}` },
-      },
-      Limit: 1,
-    }),
-  );
-  const pk = output.Items?.[0]?.[Table.partitionKey]?.S;
-  return pk?.slice(pk.lastIndexOf("#") + 1);
 }
 
 /**

@@ -28,23 +28,7 @@ export const findByNumber = fn(
   async ({ clientId, number }): Promise<TicketRef> => {
     const actor = assertTicketVisible(clientId);
     const { providerId } = actor;
-    const { QueryCommand } = Dynamo.commands();
-    const { hashKey, rangeKey } = indexKeys("gsi8");
-    const output = await Dynamo.raw().send(
-      new QueryCommand({
-        TableName: Dynamo.table(),
-        IndexName: "gsi8",
-        KeyConditionExpression: "#h = :h AND #r = :r",
-        ExpressionAttributeNames: { "#h": hashKey, "#r": rangeKey },
-        ExpressionAttributeValues: {
-          ":h": { S: `${providerId}#${clientId}` },
-          ":r": { S: `#${String(number).padStart(8, "0")}` },
-        },
-        Limit: 1,
-      }),
-    );
-    const pk = output.Items?.[0]?.[Table.partitionKey]?.S;
-    const ticketId = pk?.slice(pk.lastIndexOf("#") + 1);
+    const ticketId = await ticketIdByNumber(providerId, clientId, number);
     if (!ticketId) throw NotFound("Ticket");
     const { data } = await Outdesk.entities.ticket.get({ providerId, clientId, ticketId }).go();
     if (!data) throw NotFound("Ticket");
@@ -60,3 +44,28 @@ export const findByNumber = fn(
     };
   },
 );
+
+/** gsi8 holds each ticket's number (keys only): the ticket id is the tail of its table key. */
+export async function ticketIdByNumber(
+  providerId: string,
+  clientId: string,
+  number: number,
+): Promise<string | undefined> {
+  const { QueryCommand } = Dynamo.commands();
+  const { hashKey, rangeKey } = indexKeys("gsi8");
+  const output = await Dynamo.raw().send(
+    new QueryCommand({
+      TableName: Dynamo.table(),
+      IndexName: "gsi8",
+      KeyConditionExpression: "#h = :h AND #r = :r",
+      ExpressionAttributeNames: { "#h": hashKey, "#r": rangeKey },
+      ExpressionAttributeValues: {
+        ":h": { S: `${providerId}#${clientId}` },
+        ":r": { S: `#${String(number).padStart(8, "0")}` },
+      },
+      Limit: 1,
+    }),
+  );
+  const pk = output.Items?.[0]?.[Table.partitionKey]?.S;
+  return pk?.slice(pk.lastIndexOf("#") + 1);
+}
